@@ -1,0 +1,200 @@
+"""The ``ksb`` command: parse options, call the library, render. No logic of its own.
+
+Exit statuses (CONTRACT.md): 0 done; 1 a batch finished but some files failed; 2 usage
+error; 3 the input cannot be analysed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import AnalyserError, CriteriaError, InputError
+
+EXIT_OK, EXIT_BATCH_FAILURES, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _fail(message: str, status: int) -> None:
+    click.echo(f"error: {' '.join(message.split())}", err=True)
+    sys.exit(status)
+
+
+def _settings(max_file_mb: float, max_pages: int):  # type: ignore[no-untyped-def]
+    from .extract import ExtractSettings
+
+    return ExtractSettings(max_file_bytes=int(max_file_mb * 1024 * 1024), max_pages=max_pages)
+
+
+def _limit_options(function):  # type: ignore[no-untyped-def]
+    function = click.option("--max-pages", type=click.IntRange(min=1), default=300, show_default=True, help="Reject PDFs with more pages.")(function)
+    function = click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=50.0, show_default=True, help="Reject files larger than this.")(function)
+    return function
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="ksb")
+def main() -> None:
+    """KSB Analyser: map an ST0071 work-based project report to its assessment criteria.
+
+    It counts the words the way the assessment does, finds the sections, and suggests which
+    criteria (K1.1 ... S5.5) each section evidences. It suggests; an assessor decides.
+
+    \b
+    Examples:
+      ksb analyse report.docx
+      ksb analyse report.pdf --format json -o report.json
+      ksb batch cohort/ -o results/ --jobs 2
+      ksb criteria
+    """
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--scheme", default="st0071-highfield", show_default=True, help="Scheme id (see `ksb schemes`) or a scheme .yaml file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file instead of stdout.")
+@_limit_options
+def analyse(path: Path, scheme: str, fmt: str, output: Path | None, max_file_mb: float, max_pages: int) -> None:
+    """Analyse one report (.docx, .pdf, .txt or .md).
+
+    \b
+    Examples:
+      ksb analyse report.docx
+      ksb analyse report.docx --format json -o report.json
+    """
+    from .pipeline import analyse as run_analysis
+
+    try:
+        analysis = run_analysis(path, scheme=scheme, settings=_settings(max_file_mb, max_pages))
+    except InputError as err:
+        _fail(err.one_line() if err.path else f"{path}: {err}", EXIT_INPUT)
+    except CriteriaError as err:
+        _fail(err.one_line(), EXIT_USAGE)
+    except AnalyserError as err:
+        _fail(err.one_line(), EXIT_INPUT)
+    if fmt == "json":
+        from .render.json import to_json
+
+        text = to_json(analysis) + "\n"
+    else:
+        from .render.text import to_text
+
+        text = to_text(analysis)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from .cohort import write_atomic
+
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--outdir", "outdir", type=click.Path(path_type=Path, file_okay=False), required=True, help="Folder for <stem>.json files and cohort.csv.")
+@click.option("--scheme", default="st0071-highfield", show_default=True, help="Scheme id or a scheme .yaml file.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Reports analysed in parallel (processes).")
+@_limit_options
+def batch(inputs: tuple[str, ...], outdir: Path, scheme: str, jobs: int, max_file_mb: float, max_pages: int) -> None:
+    """Analyse many reports: files, folders (searched recursively) or globs.
+
+    Writes OUTDIR/<stem>.json per report and OUTDIR/cohort.csv (one row per report). A file
+    that cannot be analysed is reported on stderr and in cohort.csv, and the batch goes on;
+    the exit status is then 1.
+
+    \b
+    Examples:
+      ksb batch cohort/ -o results/
+      ksb batch 'drafts/*.docx' final.pdf -o results/ --jobs 2
+    """
+    from .cohort import collect_inputs, run_batch
+    from .criteria import load_scheme
+
+    try:
+        load_scheme(scheme)
+    except CriteriaError as err:
+        _fail(err.one_line(), EXIT_USAGE)
+    files, unmatched = collect_inputs(inputs)
+    for item in unmatched:
+        click.echo(f"error: {item}: no supported report files found (.docx, .pdf, .txt, .md)", err=True)
+    if not files:
+        sys.exit(EXIT_USAGE if unmatched else EXIT_OK)
+    bar = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(files), unit="report", file=sys.stderr)
+
+    def progress(outcome) -> None:  # type: ignore[no-untyped-def]
+        if outcome.error is not None:
+            message = f"error: {' '.join(outcome.error.split())}"
+            if bar is not None:
+                bar.write(message, file=sys.stderr)
+            else:
+                click.echo(message, err=True)
+        if bar is not None:
+            bar.update(1)
+
+    result = run_batch(files, outdir, scheme=scheme, jobs=jobs, settings=_settings(max_file_mb, max_pages), progress=progress)
+    if bar is not None:
+        bar.close()
+    done = len(result.outcomes) - len(result.failed)
+    click.echo(f"analysed {done} of {len(result.outcomes)} reports; wrote {result.cohort_csv}", err=True)
+    sys.exit(EXIT_BATCH_FAILURES if result.failed or unmatched else EXIT_OK)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--scheme", default="st0071-highfield", show_default=True, help="Scheme id or a scheme .yaml file.")
+@click.option("--all-methods", is_flag=True, help="List the criteria of every assessment method, not only the analysed one.")
+def criteria(scheme: str, all_methods: bool) -> None:
+    """List a scheme's criteria: code, grade, method and description.
+
+    \b
+    Examples:
+      ksb criteria
+      ksb criteria --all-methods
+    """
+    from .criteria import load_scheme
+
+    try:
+        loaded = load_scheme(scheme)
+    except CriteriaError as err:
+        _fail(err.one_line(), EXIT_USAGE)
+    rows = loaded.criteria if all_methods else loaded.analysed_criteria
+    theme = None
+    for criterion in rows:
+        if criterion.theme != theme:
+            theme = criterion.theme
+            click.echo(f"\n{theme}")
+        method = f" [{criterion.method}]" if all_methods else ""
+        click.echo(f"  {criterion.code:<6} {criterion.grade:<11}{method} {criterion.description}")
+
+
+@main.command(context_settings=CONTEXT)
+def schemes() -> None:
+    """List the schemes: the ids first, one per line, then a description of each.
+
+    \b
+    Example:
+      ksb schemes
+    """
+    from .criteria import list_schemes
+
+    try:
+        found = list_schemes()
+    except CriteriaError as err:
+        _fail(err.one_line(), EXIT_USAGE)
+    for scheme in found:
+        click.echo(scheme.id)
+    click.echo("")
+    for scheme in found:
+        analysed = len(scheme.analysed_criteria)
+        click.echo(f"{scheme.id}: {scheme.title}. {scheme.description} ({analysed} criteria analysed, method: {scheme.analysed_method})")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,82 @@
+"""Analysis -> the ``ksb-analysis/1`` JSON document of CONTRACT.md."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..datamodel import Analysis
+
+__all__ = ["SCHEMA", "to_document", "to_json"]
+
+SCHEMA = "ksb-analysis/1"
+
+
+def to_document(analysis: Analysis) -> dict[str, Any]:
+    """The contract document as plain Python data."""
+    document = analysis.document
+    scheme = analysis.scheme
+    word_count = analysis.word_count
+    criteria = {c.code: c for c in scheme.criteria}
+    summary: dict[str, Any] = {}
+    for grade in ("pass", "distinction"):
+        rows = [c for c in analysis.criteria if c.grade == grade]
+        summary[grade] = {
+            "evidenced": sum(c.status == "evidenced" for c in rows),
+            "review": sum(c.status == "review" for c in rows),
+            "gap": sum(c.status == "gap" for c in rows),
+            "total": len(rows),
+        }
+    summary["gaps"] = [c.code for c in analysis.criteria if c.status == "gap"]
+    summary["review"] = [c.code for c in analysis.criteria if c.status == "review"]
+    return {
+        "schema": SCHEMA,
+        "source": {"path": document.path.name, "format": document.format, "sha256": document.sha256},
+        "scheme": {"id": scheme.id, "standard": scheme.standard, "method": scheme.analysed_method},
+        "word_count": {
+            "assessed": word_count.assessed,
+            "target": word_count.target,
+            "minimum": word_count.minimum,
+            "maximum": word_count.maximum,
+            "status": word_count.status,
+            "by_part": dict(word_count.by_part),
+            "rule": word_count.rule,
+        },
+        "sections": [
+            {
+                "index": section.index,
+                "heading": section.heading,
+                "level": section.level,
+                "part": section.part,
+                "words": section.words,
+                "start_word": section.start_word,
+                "beyond_limit": section.beyond_limit,
+                "suggestions": [
+                    {"code": s.code, "score": round(s.score, 4)} for s in analysis.suggestions.get(section.index, ())
+                ],
+            }
+            for section in analysis.sections
+        ],
+        "criteria": [
+            {
+                "code": result.code,
+                "grade": result.grade,
+                "status": result.status,
+                "score": round(result.score, 4),
+                "sections": list(result.sections),
+                "beyond_limit_only": result.beyond_limit_only,
+                "claimed": result.claimed,
+                "evidence": [
+                    {"section": e.section, "text": e.text, "score": round(e.score, 4)} for e in result.evidence
+                ],
+                "theme": criteria[result.code].theme,
+                "description": criteria[result.code].description,
+            }
+            for result in analysis.criteria
+        ],
+        "summary": summary,
+    }
+
+
+def to_json(analysis: Analysis, *, indent: int | None = 2) -> str:
+    return json.dumps(to_document(analysis), indent=indent, ensure_ascii=False)

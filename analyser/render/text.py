@@ -1,0 +1,79 @@
+"""Analysis -> a readable terminal summary."""
+
+from __future__ import annotations
+
+import textwrap
+
+from ..datamodel import Analysis
+
+__all__ = ["to_text"]
+
+_MARK = {"evidenced": "✓ evidenced", "review": "? review", "gap": "✗ gap"}
+
+
+def _word_bar(assessed: int, minimum: int, maximum: int, *, width: int = 40) -> str:
+    """A bar from 0 to 120% of the maximum with the limits marked: |=====[   ]  |."""
+    top = maximum * 1.2
+    cells = ["·"] * width
+    filled = min(width, round(assessed / top * width))
+    for i in range(filled):
+        cells[i] = "█"
+    for limit, mark in ((minimum, "["), (maximum, "]")):
+        position = min(width - 1, round(limit / top * width))
+        cells[position] = mark
+    return "".join(cells)
+
+
+def to_text(analysis: Analysis) -> str:
+    """A summary: word count against the limits, criteria grouped by grade, gaps and review items."""
+    wc = analysis.word_count
+    scheme = analysis.scheme
+    sections = {s.index: s for s in analysis.sections}
+    lines = [
+        f"{analysis.document.path.name}  ·  {scheme.standard} {scheme.analysed_method}  ·  scheme {scheme.id}",
+        "",
+        f"Words  {wc.assessed:,} assessed  ({wc.status} the {wc.minimum:,}–{wc.maximum:,} range; target {wc.target:,})",
+        f"       {_word_bar(wc.assessed, wc.minimum, wc.maximum)}  [ ] = {wc.minimum:,} and {wc.maximum:,}",
+        "       left out: " + ", ".join(f"{part} {wc.by_part[part]:,}" for part in ("front", "references", "annex")),
+    ]
+    beyond = [s for s in analysis.sections if s.beyond_limit]
+    if beyond:
+        lines.append(
+            f"       assessors stop marking at {wc.maximum:,} words: {len(beyond)} section(s) start after it "
+            f"({', '.join(repr(s.heading) for s in beyond[:3])}{'…' if len(beyond) > 3 else ''})"
+        )
+    body = [s for s in analysis.sections if s.part == "body"]
+    lines.append(f"Sections  {len(analysis.sections)} found, {len(body)} in the body")
+    for grade in ("pass", "distinction"):
+        rows = [c for c in analysis.criteria if c.grade == grade]
+        counts = {status: sum(c.status == status for c in rows) for status in ("evidenced", "review", "gap")}
+        lines += [
+            "",
+            f"{grade.capitalize()} criteria: {counts['evidenced']} evidenced, {counts['review']} to review, "
+            f"{counts['gap']} gaps (of {len(rows)})",
+        ]
+        for result in rows:
+            where = ""
+            if result.sections:
+                best = sections[result.sections[0]]
+                heading = best.heading or "(untitled)"
+                where = f"§{best.index} {textwrap.shorten(heading, 38, placeholder='…')}"
+                if len(result.sections) > 1:
+                    where += f" +{len(result.sections) - 1}"
+            note = " (only after the marking limit)" if result.beyond_limit_only else ""
+            claim = ""
+            if result.claimed is True and result.status == "gap":
+                claim = "  claimed by the report, not found"
+            elif result.claimed is False and result.status == "evidenced":
+                claim = "  found, not claimed"
+            lines.append(f"  {result.code:<6} {_MARK[result.status]:<12} {result.score:4.2f}  {where}{note}{claim}")
+    gaps = [c.code for c in analysis.criteria if c.status == "gap"]
+    review = [c.code for c in analysis.criteria if c.status == "review"]
+    lines += [
+        "",
+        f"Gaps: {', '.join(gaps) if gaps else 'none'}",
+        f"To review: {', '.join(review) if review else 'none'}",
+        "",
+        "KSB Analyser suggests where evidence may be; an assessor decides. Use --format json for the full evidence.",
+    ]
+    return "\n".join(lines) + "\n"

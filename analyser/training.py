@@ -1,0 +1,237 @@
+"""Learning the matcher from labelled reports, and measuring it honestly.
+
+Used by ``scripts/train.py`` (fit and write ``models/matcher.json``) and
+``scripts/evaluate.py`` (metrics, leave-one-report-out). The pair features come from the
+real pipeline (extraction, segmentation, the real embedder), so what is measured is what
+ships.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+
+from .criteria import load_scheme
+from .datamodel import CriterionResult, Scheme, Section
+from .embed import TextEncoder
+from .extract import extract_document
+from .features import FEATURE_NAMES
+from .labelled import LabelledReport, align_sections
+from .match import MODEL_SCHEMA, Matcher, MatchModel, PairTable, Thresholds, compute_pair_table
+from .segment import segment_document
+from .wordcount import count_section_words
+
+__all__ = ["ReportPairs", "build_pairs", "fit_model", "leave_one_report_out", "choose_thresholds", "Metrics", "score_reports", "model_to_json"]
+
+
+@dataclass
+class ReportPairs:
+    """One labelled report run through the pipeline, with its pair features and labels."""
+
+    report: LabelledReport
+    fmt: str
+    sections: tuple[Section, ...]
+    table: PairTable
+    labels: np.ndarray  # 1 where the assessor credited that (section, criterion)
+    aligned: np.ndarray  # True where the row's section matched a labelled section
+    credited: set[str] = field(default_factory=set)
+
+
+def build_pairs(report: LabelledReport, scheme: Scheme, encoder: TextEncoder, matcher: Matcher, *, fmt: str = "md") -> ReportPairs:
+    document = extract_document(report.path(fmt))
+    sections = count_section_words(segment_document(document), maximum=scheme.word_maximum)
+    index = matcher.index_for(scheme, encoder)
+    table = compute_pair_table(sections, index, encoder)
+    aligned_labels = align_sections(sections, report.section_labels)
+    labels = np.zeros(len(table.codes), dtype=np.int64)
+    aligned = np.zeros(len(table.codes), dtype=bool)
+    for row, (section_index, code) in enumerate(zip(table.sections, table.codes)):
+        label = aligned_labels.get(section_index)
+        if label is not None:
+            aligned[row] = True
+            labels[row] = int(code in label.get("ksbs", []))
+    return ReportPairs(report=report, fmt=fmt, sections=sections, table=table, labels=labels, aligned=aligned, credited=report.credited)
+
+
+def _design(features: np.ndarray, codes: Iterable[str], all_codes: tuple[str, ...], mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    onehot = np.zeros((features.shape[0], len(all_codes)))
+    position = {code: i for i, code in enumerate(all_codes)}
+    for row, code in enumerate(codes):
+        onehot[row, position[code]] = 1.0
+    return np.hstack([(features - mean) / scale, onehot])
+
+
+def fit_model(pairs: list[ReportPairs], all_codes: tuple[str, ...], *, c: float = 0.5, thresholds: Thresholds | None = None) -> MatchModel:
+    """Logistic regression on standardised features plus a per-criterion bias."""
+    from sklearn.linear_model import LogisticRegression
+
+    features = np.vstack([p.table.features[p.aligned] for p in pairs]).astype(np.float64)
+    codes = [code for p in pairs for code, keep in zip(p.table.codes, p.aligned) if keep]
+    labels = np.concatenate([p.labels[p.aligned] for p in pairs])
+    mean = features.mean(axis=0)
+    scale = features.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    design = _design(features, codes, all_codes, mean, scale)
+    classifier = LogisticRegression(C=c, max_iter=5000)
+    classifier.fit(design, labels)
+    weights = classifier.coef_[0]
+    count = len(FEATURE_NAMES)
+    return MatchModel(
+        feature_names=FEATURE_NAMES,
+        mean=mean,
+        scale=scale,
+        coef=weights[:count],
+        intercept=float(classifier.intercept_[0]),
+        criterion_bias={code: float(w) for code, w in zip(all_codes, weights[count:])},
+        thresholds=thresholds or Thresholds(),
+    )
+
+
+def leave_one_report_out(pairs: list[ReportPairs], all_codes: tuple[str, ...], *, c: float = 0.5) -> list[np.ndarray]:
+    """Probabilities for each report from a model trained on all the others."""
+    predictions = []
+    for held_out in range(len(pairs)):
+        training = [p for i, p in enumerate(pairs) if i != held_out]
+        model = fit_model(training, all_codes, c=c)
+        target = pairs[held_out]
+        predictions.append(model.predict(target.table.features.astype(np.float64), target.table.codes))
+    return predictions
+
+
+@dataclass
+class Metrics:
+    precision: float
+    recall: float
+    f1: float
+    per_criterion_f1: dict[str, float]
+    missed_gaps: int
+    false_gaps: int
+    review: int
+    credited: int
+    missing: int
+    criteria_total: int
+
+    @property
+    def missed_gap_rate(self) -> float:
+        """Criteria the gold does not credit but the product calls evidenced, of those not credited."""
+        return self.missed_gaps / max(self.missing, 1)
+
+    @property
+    def false_gap_rate(self) -> float:
+        """Credited criteria the product calls a gap, of those credited."""
+        return self.false_gaps / max(self.credited, 1)
+
+    @property
+    def review_rate(self) -> float:
+        return self.review / max(self.criteria_total, 1)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "section_precision": round(self.precision, 4),
+            "section_recall": round(self.recall, 4),
+            "section_f1": round(self.f1, 4),
+            "missed_gaps": self.missed_gaps,
+            "missed_gap_rate_of_missing": round(self.missed_gap_rate, 4),
+            "missed_gap_rate_of_all": round(self.missed_gaps / max(self.criteria_total, 1), 4),
+            "false_gaps": self.false_gaps,
+            "false_gap_rate_of_credited": round(self.false_gap_rate, 4),
+            "false_gap_rate_of_all": round(self.false_gaps / max(self.criteria_total, 1), 4),
+            "review_rate": round(self.review_rate, 4),
+            "criteria_total": self.criteria_total,
+        }
+
+
+def _statuses(pairs: ReportPairs, probabilities: np.ndarray, scheme: Scheme, thresholds: Thresholds) -> tuple[CriterionResult, ...]:
+    _, results = Matcher.decide(pairs.sections, scheme, pairs.table, probabilities, thresholds)
+    return results
+
+
+def score_reports(pairs: list[ReportPairs], predictions: list[np.ndarray], scheme: Scheme, thresholds: Thresholds) -> Metrics:
+    """Section-level micro P/R/F1 of suggestions and report-level gap/review figures."""
+    codes = tuple(c.code for c in scheme.analysed_criteria)
+    tp = fp = fn = 0
+    per = {code: [0, 0, 0] for code in codes}
+    missed = false_gaps = review = credited_total = missing_total = total = 0
+    for report, probabilities in zip(pairs, predictions):
+        keep = report.aligned
+        predicted = probabilities >= thresholds.suggest
+        for row in np.flatnonzero(keep):
+            code = report.table.codes[row]
+            gold = bool(report.labels[row])
+            guess = bool(predicted[row])
+            tp += gold and guess
+            fp += guess and not gold
+            fn += gold and not guess
+            per[code][0] += gold and guess
+            per[code][1] += guess and not gold
+            per[code][2] += gold and not guess
+        for result in _statuses(report, probabilities, scheme, thresholds):
+            credited = result.code in report.credited
+            total += 1
+            credited_total += credited
+            missing_total += not credited
+            missed += (not credited) and result.status == "evidenced"
+            false_gaps += credited and result.status == "gap"
+            review += result.status == "review"
+    precision = tp / max(tp + fp, 1)
+    recall = tp / max(tp + fn, 1)
+    f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+    per_f1 = {code: (2 * a / max(2 * a + b + c, 1)) for code, (a, b, c) in per.items()}
+    return Metrics(precision, recall, f1, per_f1, missed, false_gaps, review, credited_total, missing_total, total)
+
+
+def choose_thresholds(pairs: list[ReportPairs], predictions: list[np.ndarray], scheme: Scheme, *, max_missed: float = 0.08, max_false: float = 0.08) -> Thresholds:
+    """Suggest threshold for the best section F1; status thresholds for the least review within the gap limits."""
+    best_suggest, best_f1 = 0.5, -1.0
+    for suggest in np.arange(0.15, 0.8, 0.025):
+        metrics = score_reports(pairs, predictions, scheme, Thresholds(suggest=float(suggest), evidenced=0.6, review=0.3))
+        if metrics.f1 > best_f1:
+            best_suggest, best_f1 = float(suggest), metrics.f1
+    best: tuple[float, Thresholds] | None = None
+    for evidenced in np.arange(0.3, 0.95, 0.025):
+        for review in np.arange(0.05, evidenced + 1e-9, 0.025):
+            thresholds = Thresholds(suggest=best_suggest, evidenced=float(evidenced), review=float(min(review, evidenced)))
+            metrics = score_reports(pairs, predictions, scheme, thresholds)
+            over = max(0.0, metrics.missed_gap_rate - max_missed) + max(0.0, metrics.false_gap_rate - max_false)
+            cost = over * 10 + metrics.review_rate
+            if best is None or cost < best[0]:
+                best = (cost, thresholds)
+    assert best is not None
+    return best[1]
+
+
+def model_to_json(model: MatchModel, *, scheme_id: str, trained_on: list[str], metrics: dict[str, Any], version: str) -> str:
+    data = {
+        "schema": MODEL_SCHEMA,
+        "version": version,
+        "created": _dt.date.today().isoformat(),
+        "scheme": scheme_id,
+        "kind": "logistic regression on standardised similarity features + per-criterion bias",
+        "feature_names": list(model.feature_names),
+        "mean": [round(float(v), 6) for v in model.mean],
+        "scale": [round(float(v), 6) for v in model.scale],
+        "coef": [round(float(v), 6) for v in model.coef],
+        "intercept": round(model.intercept, 6),
+        "criterion_bias": {k: round(v, 6) for k, v in model.criterion_bias.items()},
+        "thresholds": {
+            "suggest": round(model.thresholds.suggest, 4),
+            "evidenced": round(model.thresholds.evidenced, 4),
+            "review": round(model.thresholds.review, 4),
+        },
+        "trained_on": trained_on,
+        "metrics": metrics,
+    }
+    return json.dumps(data, indent=1) + "\n"
+
+
+def load_training_scheme(scheme_id: str = "st0071-highfield") -> Scheme:
+    return load_scheme(scheme_id)
+
+
+def default_training_folders(root: Path) -> list[Path]:
+    return [root.parent / "shared" / "eval" / "dev", root / "eval" / "synthetic"]
