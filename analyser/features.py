@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -58,6 +58,10 @@ FEATURE_NAMES = (
     "position",
     "log_words",
     "section_rank",
+    "bank_max",
+    "bank_top3",
+    "bank_share",
+    "bank_rank_best",
 )
 
 
@@ -100,14 +104,33 @@ class CriteriaIndex:
     negatives: np.ndarray  # (N, D)
     negative_owner: np.ndarray
     cues: tuple[tuple[str, ...], ...]
+    bank: np.ndarray = field(default_factory=lambda: np.zeros((0, 384), dtype=np.float32))  # (B, D)
+    bank_owner: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    bank_source: tuple[str, ...] = ()
 
     @property
     def size(self) -> int:
         return len(self.codes)
 
+    def without_sources(self, sources: set[str]) -> "CriteriaIndex":
+        """The same index with the evidence-bank sentences of some reports left out (for honest training)."""
+        keep = np.asarray([source not in sources for source in self.bank_source], dtype=bool)
+        if keep.all():
+            return self
+        return replace(
+            self,
+            bank=self.bank[keep],
+            bank_owner=self.bank_owner[keep],
+            bank_source=tuple(s for s, k in zip(self.bank_source, keep) if k),
+        )
 
-def build_index(scheme: Scheme, encoder: TextEncoder) -> CriteriaIndex:
-    """Embed every prototype of the scheme's analysed criteria (cached by the encoder)."""
+
+def build_index(scheme: Scheme, encoder: TextEncoder, *, bank: list[tuple[str, str, str]] | None = None) -> CriteriaIndex:
+    """Embed every prototype of the scheme's analysed criteria (cached by the encoder).
+
+    ``bank`` is the evidence bank: (code, sentence, source report) triples of sentences an
+    assessor credited in labelled reports (models/evidence_bank.json).
+    """
     criteria = scheme.analysed_criteria
     descriptions = [c.description for c in criteria]
     parts, part_owner, examples, example_owner, negatives, negative_owner = [], [], [], [], [], []
@@ -124,7 +147,16 @@ def build_index(scheme: Scheme, encoder: TextEncoder) -> CriteriaIndex:
     everything = descriptions + parts + examples + negatives
     vectors = encoder.encode_cached(everything, key=f"criteria-{scheme.id}")
     first, second, third = len(descriptions), len(descriptions) + len(parts), len(descriptions) + len(parts) + len(examples)
+    position_of = {c.code: i for i, c in enumerate(criteria)}
+    bank_rows = [(position_of[code], text, source) for code, text, source in (bank or []) if code in position_of]
+    if bank_rows:
+        bank_vectors = encoder.encode_cached([text for _, text, _ in bank_rows], key=f"bank-{scheme.id}")
+    else:
+        bank_vectors = np.zeros((0, vectors.shape[1]), dtype=np.float32)
     return CriteriaIndex(
+        bank=bank_vectors,
+        bank_owner=np.asarray([owner for owner, _, _ in bank_rows], dtype=np.int64),
+        bank_source=tuple(source for _, _, source in bank_rows),
         codes=tuple(c.code for c in criteria),
         description=vectors[:first],
         parts=vectors[first:second],
@@ -241,6 +273,18 @@ def pair_features(
     if heading_vector is not None:
         heading_desc = index.description @ heading_vector
         heading_ex = _group_max((index.examples @ heading_vector)[None, :], index.example_owner, count)[0]
+    if index.bank.shape[0]:
+        bank_sim = sentence_vectors @ index.bank.T
+        bank_max = _group_max(bank_sim, index.bank_owner, count)
+        bank_knn = _group_topk_mean(bank_sim, index.bank_owner, count, 3)
+    else:
+        bank_max = np.zeros_like(examples)
+        bank_knn = np.zeros_like(examples)
+    bank_logits = bank_knn / 0.05
+    bank_logits -= bank_logits.max(axis=1, keepdims=True)
+    bank_share = np.exp(bank_logits)
+    bank_share /= bank_share.sum(axis=1, keepdims=True)
+    bank_ranks = (-bank_knn).argsort(axis=1).argsort(axis=1)
     section_knn = knn.max(axis=0)
     section_rank = (-section_knn).argsort().argsort()
     for group in range(count):
@@ -269,5 +313,9 @@ def pair_features(
             (section.start_word or 0) / max(body_words, 1),
             math.log1p(words),
             float(section_rank[group]),
+            bank_max[:, group].max(),
+            bank_knn[:, group].max(),
+            bank_share[:, group].max(),
+            float(bank_ranks[:, group].min()),
         )
     return features, SentenceScores(units=units, score=sentence_score)

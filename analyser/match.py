@@ -24,9 +24,9 @@ import numpy as np
 from .datamodel import CriterionResult, Evidence, Scheme, Section, Suggestion
 from .embed import TextEncoder
 from .errors import AnalyserError
-from .features import FEATURE_NAMES, CriteriaIndex, SentenceScores, build_index, pair_features, section_units
+from .features import FEATURE_NAMES, CriteriaIndex, SectionUnits, SentenceScores, build_index, pair_features, section_units
 
-__all__ = ["MatchModel", "Matcher", "PairTable", "default_model_path", "find_claims", "compute_pair_table"]
+__all__ = ["MatchModel", "Matcher", "PairTable", "SectionVectors", "default_model_path", "embed_sections", "find_claims", "compute_pair_table", "load_evidence_bank"]
 
 MODEL_SCHEMA = "ksb-matcher/1"
 _CODE = re.compile(r"\b([KSB][1-9]\.[0-9]{1,2})\b")
@@ -107,25 +107,44 @@ class PairTable:
     sentence_scores: dict[int, SentenceScores]
 
 
-def compute_pair_table(sections: tuple[Section, ...], index: CriteriaIndex, encoder: TextEncoder) -> PairTable:
-    """Embed every body sentence and heading once, then build the pair features."""
-    body = [s for s in sections if s.part == "body"]
-    body_words = sum(s.words for s in body)
-    units = [section_units(s) for s in body]
+@dataclass(frozen=True)
+class SectionVectors:
+    """Every body section's sentences and heading, embedded once."""
+
+    body: tuple[Section, ...]
+    units: tuple[SectionUnits, ...]
+    vectors: np.ndarray  # sentences of each section, then its heading, section after section
+
+
+def embed_sections(sections: tuple[Section, ...], encoder: TextEncoder) -> SectionVectors:
+    body = tuple(s for s in sections if s.part == "body")
+    units = tuple(section_units(s) for s in body)
     texts: list[str] = []
     for section, unit in zip(body, units):
         texts.extend(unit.sentences)
         texts.append(section.heading or "")
-    vectors = encoder.encode(texts) if texts else np.zeros((0, index.description.shape[1]), dtype=np.float32)
+    vectors = encoder.encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+    return SectionVectors(body=body, units=units, vectors=vectors)
+
+
+def compute_pair_table(
+    sections: tuple[Section, ...], index: CriteriaIndex, encoder: TextEncoder | None = None, *, embedded: SectionVectors | None = None
+) -> PairTable:
+    """Pair features of every body section against every criterion (embedding each sentence once)."""
+    if embedded is None:
+        if encoder is None:
+            raise ValueError("The 'encoder' parameter must be given when 'embedded' is not. Got None instead.")
+        embedded = embed_sections(sections, encoder)
+    body_words = sum(s.words for s in embedded.body)
     rows_sections: list[int] = []
     rows_codes: list[str] = []
     blocks = []
     scores: dict[int, SentenceScores] = {}
     position = 0
-    for section, unit in zip(body, units):
+    for section, unit in zip(embedded.body, embedded.units):
         count = len(unit.sentences)
-        sentence_vectors = vectors[position : position + count]
-        heading_vector = vectors[position + count] if section.heading else None
+        sentence_vectors = embedded.vectors[position : position + count]
+        heading_vector = embedded.vectors[position + count] if section.heading else None
         position += count + 1
         features, sentence_scores = pair_features(section, unit, sentence_vectors, heading_vector, index, body_words=body_words)
         blocks.append(features)
@@ -134,6 +153,18 @@ def compute_pair_table(sections: tuple[Section, ...], index: CriteriaIndex, enco
         rows_codes.extend(index.codes)
     matrix = np.vstack(blocks) if blocks else np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
     return PairTable(sections=tuple(rows_sections), codes=tuple(rows_codes), features=matrix, sentence_scores=scores)
+
+
+def load_evidence_bank(path: Path | None = None) -> list[tuple[str, str, str]]:
+    """(code, sentence, source report) triples from models/evidence_bank.json; empty when absent."""
+    path = path or default_model_path().with_name("evidence_bank.json")
+    if not path.is_file():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise AnalyserError(f"{path}: the evidence bank cannot be read; run `make train` again") from err
+    return [(row["code"], row["text"], row.get("source", "")) for row in data.get("sentences", [])]
 
 
 def find_claims(sections: tuple[Section, ...], codes: tuple[str, ...]) -> dict[str, bool] | None:
@@ -152,8 +183,9 @@ def find_claims(sections: tuple[Section, ...], codes: tuple[str, ...]) -> dict[s
 class Matcher:
     """Scores a report's body sections against a scheme's analysed criteria."""
 
-    def __init__(self, model: MatchModel | None = None) -> None:
+    def __init__(self, model: MatchModel | None = None, *, bank: list[tuple[str, str, str]] | None = None) -> None:
         self.model = model
+        self.bank = bank
         self._indexes: dict[str, CriteriaIndex] = {}
 
     def _model(self) -> MatchModel:
@@ -164,7 +196,9 @@ class Matcher:
     def index_for(self, scheme: Scheme, encoder: TextEncoder) -> CriteriaIndex:
         key = f"{scheme.id}:{id(encoder)}"
         if key not in self._indexes:
-            self._indexes[key] = build_index(scheme, encoder)
+            if self.bank is None:
+                self.bank = load_evidence_bank()
+            self._indexes[key] = build_index(scheme, encoder, bank=self.bank)
         return self._indexes[key]
 
     def match(

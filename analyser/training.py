@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -20,9 +20,9 @@ from .criteria import load_scheme
 from .datamodel import CriterionResult, Scheme, Section
 from .embed import TextEncoder
 from .extract import extract_document
-from .features import FEATURE_NAMES
+from .features import FEATURE_NAMES, CriteriaIndex
 from .labelled import LabelledReport, align_sections
-from .match import MODEL_SCHEMA, Matcher, MatchModel, PairTable, Thresholds, compute_pair_table
+from .match import MODEL_SCHEMA, Matcher, MatchModel, PairTable, SectionVectors, Thresholds, compute_pair_table, embed_sections
 from .segment import segment_document
 from .wordcount import count_section_words
 
@@ -39,14 +39,22 @@ class ReportPairs:
     table: PairTable
     labels: np.ndarray  # 1 where the assessor credited that (section, criterion)
     aligned: np.ndarray  # True where the row's section matched a labelled section
+    embedded: SectionVectors | None = None
     credited: set[str] = field(default_factory=set)
+
+    def recompute(self, index: CriteriaIndex) -> "ReportPairs":
+        """The same report's pairs with features from another index (e.g. a smaller evidence bank)."""
+        table = compute_pair_table(self.sections, index, embedded=self.embedded)
+        return replace(self, table=table)
 
 
 def build_pairs(report: LabelledReport, scheme: Scheme, encoder: TextEncoder, matcher: Matcher, *, fmt: str = "md") -> ReportPairs:
     document = extract_document(report.path(fmt))
     sections = count_section_words(segment_document(document), maximum=scheme.word_maximum)
-    index = matcher.index_for(scheme, encoder)
-    table = compute_pair_table(sections, index, encoder)
+    # A report never sees its own credited sentences in the evidence bank.
+    index = matcher.index_for(scheme, encoder).without_sources({report.id})
+    embedded = embed_sections(sections, encoder)
+    table = compute_pair_table(sections, index, embedded=embedded)
     aligned_labels = align_sections(sections, report.section_labels)
     labels = np.zeros(len(table.codes), dtype=np.int64)
     aligned = np.zeros(len(table.codes), dtype=bool)
@@ -55,7 +63,7 @@ def build_pairs(report: LabelledReport, scheme: Scheme, encoder: TextEncoder, ma
         if label is not None:
             aligned[row] = True
             labels[row] = int(code in label.get("ksbs", []))
-    return ReportPairs(report=report, fmt=fmt, sections=sections, table=table, labels=labels, aligned=aligned, credited=report.credited)
+    return ReportPairs(report=report, fmt=fmt, sections=sections, table=table, labels=labels, aligned=aligned, embedded=embedded, credited=report.credited)
 
 
 def _design(features: np.ndarray, codes: Iterable[str], all_codes: tuple[str, ...], mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
@@ -92,15 +100,38 @@ def fit_model(pairs: list[ReportPairs], all_codes: tuple[str, ...], *, c: float 
     )
 
 
-def leave_one_report_out(pairs: list[ReportPairs], all_codes: tuple[str, ...], *, c: float = 0.5) -> list[np.ndarray]:
-    """Probabilities for each report from a model trained on all the others."""
+def honest_predictions(
+    targets: list[ReportPairs], training: list[ReportPairs], index: CriteriaIndex, all_codes: tuple[str, ...], *, c: float = 0.5
+) -> list[np.ndarray]:
+    """Probabilities for each target report from a model that never saw it.
+
+    The model is trained on the other reports, and the evidence bank used for the target's
+    features and for every training report's features leaves the target's sentences out.
+    """
     predictions = []
-    for held_out in range(len(pairs)):
-        training = [p for i, p in enumerate(pairs) if i != held_out]
-        model = fit_model(training, all_codes, c=c)
-        target = pairs[held_out]
-        predictions.append(model.predict(target.table.features.astype(np.float64), target.table.codes))
+    for target in targets:
+        held = target.report.id
+        rest = [t.recompute(index.without_sources({held, t.report.id})) for t in training if t.report.id != held]
+        model = fit_model(rest, all_codes, c=c)
+        own = target.recompute(index.without_sources({held}))
+        predictions.append(model.predict(own.table.features.astype(np.float64), own.table.codes))
     return predictions
+
+
+def leave_one_report_out(pairs: list[ReportPairs], index: CriteriaIndex, all_codes: tuple[str, ...], *, c: float = 0.5) -> list[np.ndarray]:
+    """Probabilities for each report from a model trained on all the others."""
+    return honest_predictions(pairs, pairs, index, all_codes, c=c)
+
+
+def evidence_bank(reports: list[LabelledReport]) -> list[tuple[str, str, str]]:
+    """(code, quote, report id) for every quote an assessor credited in the labelled reports."""
+    bank = []
+    for report in reports:
+        for row in report.labels.get("evidence", []):
+            text = " ".join(str(row.get("quote", "")).split())
+            if text and row.get("code"):
+                bank.append((row["code"], text, report.id))
+    return bank
 
 
 @dataclass

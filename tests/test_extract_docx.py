@@ -436,6 +436,21 @@ def test_excel_renamed(tmp_path: Path) -> None:
         extract_docx(path)
 
 
+def test_template_renamed(tmp_path: Path) -> None:
+    def as_template(xml: bytes) -> bytes:
+        return xml.replace(b"document.main+xml", b"template.main+xml")
+
+    path = replace_part(_docx(tmp_path), tmp_path / "t.docx", "[Content_Types].xml", as_template)
+    with pytest.raises(InputError, match="template or macro-enabled"):
+        extract_docx(path)
+
+
+def test_wrong_part_content_is_damaged(tmp_path: Path) -> None:
+    path = replace_part(_docx(tmp_path), tmp_path / "d.docx", "_rels/.rels", lambda _: b"<root/>")
+    with pytest.raises(InputError, match=r"damaged \.docx \(its contents cannot be read\)"):
+        extract_docx(path)
+
+
 def test_zip_bomb_total_size_is_refused_before_inflating(tmp_path: Path) -> None:
     path = tmp_path / "bomb.docx"
     path.write_bytes(_docx(tmp_path).read_bytes())
@@ -453,6 +468,11 @@ def test_zip_bomb_compression_ratio(tmp_path: Path) -> None:
         archive.writestr("word/media/zeros.bin", bytes(11 * 1024 * 1024))
     with pytest.raises(InputError, match="zip bomb: part 'word/media/zeros.bin'"):
         extract_docx(path)
+
+
+def test_file_larger_than_the_limit(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="file too large"):
+        extract_docx(_docx(tmp_path), max_uncompressed_bytes=1_000)
 
 
 def test_bad_limit_parameter(tmp_path: Path) -> None:

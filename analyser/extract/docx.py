@@ -13,7 +13,11 @@ Headings come from three sources, strongest first:
 3. for documents that do not structure themselves with heading styles, a short
    stand-alone line that is all bold or clearly larger than the body text. Levels for
    these are ranked by font size (larger = higher); a single large line at the top is
-   the title (level 1); the most prominent remaining format is level 2.
+   the title (level 1); the most prominent remaining format is level 2. Not headings:
+   lines ending in ".:;,", captions ("Figure 2 ..."), "Label: value" lines
+   ("Apprentice: Sam Jones"), a bold lead-in followed by normal text, all but the last
+   of a stack of three or more same-format lines (a cover page), and bold lines in a
+   body-text style when the author keeps another style for bold headings.
 
 Page headers and footers, footnotes, comments, text boxes and hidden text are not part
 of the body and are left out. Text is whitespace-normalised (tabs, no-break spaces,
@@ -111,10 +115,9 @@ def extract_docx(path: Path, *, max_uncompressed_bytes: int = 200_000_000) -> Do
             f"Got {max_uncompressed_bytes!r} instead."
         )
     path = Path(path)
-    data = _read_bytes(path)
+    data = _read_bytes(path, max_uncompressed_bytes)
     _check_container(data, path, max_uncompressed_bytes)
-    docx_document = _open_docx(data, path)
-    blocks = _DocxReader(docx_document).blocks()
+    blocks = _open_docx(data, path).blocks()
     return Document(
         path=path,
         format="docx",
@@ -128,9 +131,16 @@ def extract_docx(path: Path, *, max_uncompressed_bytes: int = 200_000_000) -> Do
 # ========================================================================================
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, or an InputError if it cannot be read."""
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, or an InputError if it cannot be read or is over ``max_bytes``."""
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"file too large ({_megabytes(size)}, limit {_megabytes(max_bytes)}): "
+                "remove large images or embedded files and save it again",
+                path=path,
+            )
         return path.read_bytes()
     except OSError as err:
         reason = err.strerror or type(err).__name__
@@ -313,10 +323,15 @@ def _small_member(archive: zipfile.ZipFile, name: str, names: set[str], limit: i
         return b""
 
 
-def _open_docx(data: bytes, path: Path) -> DocxDocument:
-    """Open the checked bytes with python-docx, turning its failures into InputError."""
+def _open_docx(data: bytes, path: Path) -> _DocxReader:
+    """Open the checked bytes with python-docx and find the body and styles.
+
+    python-docx fails on malformed packages in many ways (a part with the wrong root
+    element ends in AttributeError or TypeError deep inside it), so every failure of
+    opening the package is turned into an InputError here.
+    """
     try:
-        return docx.Document(io.BytesIO(data))
+        return _DocxReader(docx.Document(io.BytesIO(data)))
     except ValueError as err:
         if "template" in str(err).lower() or "macro" in str(err).lower():
             raise InputError(
@@ -334,6 +349,9 @@ def _open_docx(data: bytes, path: Path) -> DocxDocument:
         EOFError,
         NotImplementedError,
         RuntimeError,
+        AttributeError,
+        TypeError,
+        IndexError,
     ) as err:
         raise _damaged(path) from err
 
@@ -522,7 +540,10 @@ class _DocxReader:
     """Walks a python-docx document's body and turns it into blocks."""
 
     def __init__(self, docx_document: DocxDocument) -> None:
-        self._body = docx_document.element.body
+        body = docx_document.element.body
+        if body is None:
+            raise ValueError("the main document part has no w:body")
+        self._body: etree._Element = body
         self._styles = _Styles(docx_document)
 
     def blocks(self) -> list[Block]:

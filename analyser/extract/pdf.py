@@ -41,13 +41,14 @@ MIN_CHARS_PER_PAGE = 25
 
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demibold|demi\b|extrabold|ultrabold", re.I)
 _PAGE_NUMBER = re.compile(
-    r"^[\W_]*(?:(?:page|pg\.?|p\.)\s*)?(?:\d{1,4}|[ivxlc]{1,6})"
+    r"^[\W_]*(?:(?:page|pg\.?|p\.)\s*)?(?:\d{1,4}|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3}))"
     r"(?:\s*(?:of|/)\s*\d{1,4})?[\W_]*$",
     re.I,
 )
 _BULLET = re.compile(r"^([•◦▪▫■□●○◆◇►▸‣⁃∙·✓✔➢➤→\uf000-\uf8ff])\s*")
 _DASH_BULLET = re.compile(r"^([-–—*])\s+")
 _NUMBER_MARKER = re.compile(r"^(\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+")
+_MARKER_RUN = re.compile(r"^(?:[^\w\s]|o|\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])$")
 _LINE_END_HYPHENS = ("-", "\x02", "\u00ad", "\u2010")
 _SUFFIX_FRAGMENT = re.compile(
     r"^(?:tions?|sions?|ments?|ness(?:es)?|ings?|ity|ities|ances?|ences?|ations?|able|ible|"
@@ -99,6 +100,10 @@ class _Line:
     size: float
     bold: bool
     cells: int = 1
+    last_x0: float = 0.0  # left edge of the last cell
+    lead_marker: bool = False  # starts with a bullet or number set apart by a tab
+    cell_lines: tuple[_Line, ...] = ()  # one line per cell, if the line has several
+    open_end: bool = True  # the source text has a space after the line's last character
     dropped: bool = False
 
 
@@ -214,9 +219,9 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, fonts: _FontCache) -> list[_
         raw = textpage.raw
         text = _page_text(raw)
         lines: list[_Line] = []
-        for start, end in _line_spans(text):
+        for start, end, open_end in _line_spans(text):
             runs = _line_runs(raw, text, start, end, fonts)
-            lines.extend(_runs_to_lines(runs, text, index))
+            lines.extend(_runs_to_lines(runs, text, index, open_end))
         return lines
     finally:
         textpage.close()
@@ -236,8 +241,9 @@ def _page_text(raw: object) -> str:
     return text
 
 
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each line's visible characters, split at PDFium's line breaks."""
+def _line_spans(text: str) -> list[tuple[int, int, bool]]:
+    """``(start, end, open_end)`` of each line's visible characters, split at PDFium's line
+    breaks; ``open_end`` says whether a space followed the last one."""
     spans = []
     for match in re.finditer(r"[^\r\n]+", text):
         chunk = match.group()
@@ -245,7 +251,7 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
         if not stripped:
             continue
         start = match.start() + (len(chunk) - len(chunk.lstrip()))
-        spans.append((start, start + len(stripped)))
+        spans.append((start, start + len(stripped), chunk.rstrip() != chunk))
     return spans
 
 
@@ -323,7 +329,7 @@ def _make_run(
     )
 
 
-def _runs_to_lines(runs: list[_Run], text: str, page: int) -> list[_Line]:
+def _runs_to_lines(runs: list[_Run], text: str, page: int, open_end: bool) -> list[_Line]:
     """Group a PDFium line's runs into printed lines (a new one where the baseline jumps)."""
     lines: list[_Line] = []
     group: list[_Run] = []
@@ -332,23 +338,46 @@ def _runs_to_lines(runs: list[_Run], text: str, page: int) -> list[_Line]:
             last = group[-1]
             size = max(last.size, run.size, 1.0)
             if abs(run.baseline - last.baseline) > 0.6 * size or run.x0 < last.x1 - 0.5 * size:
-                lines.append(_make_line(group, text, page))
+                spaced = text[last.end : run.start].strip() == "" and last.end < run.start
+                lines.append(_make_line(group, text, page, spaced))
                 group = []
         group.append(run)
     if group:
-        lines.append(_make_line(group, text, page))
+        lines.append(_make_line(group, text, page, open_end))
     return lines
 
 
-def _make_line(runs: list[_Run], text: str, page: int) -> _Line:
-    """A printed line from its runs; its style is that of its longest runs with letters."""
+def _make_line(runs: list[_Run], text: str, page: int, open_end: bool) -> _Line:
+    """A printed line from its runs; a gap wider than the font size separates table cells."""
+    cells: list[list[_Run]] = [[runs[0]]]
+    lead_marker = False
+    for number, (previous, run) in enumerate(zip(runs, runs[1:])):
+        gap = run.x0 - previous.x1
+        if number == 0 and _MARKER_RUN.match(text[previous.start : previous.end]):
+            lead_marker = gap > 0.5 * run.size
+            cells[-1].append(run)
+        elif gap > 1.0 * max(run.size, previous.size):
+            cells.append([run])
+        else:
+            cells[-1].append(run)
+    line = _line_from_runs(runs, text, page, open_end)
+    line.lead_marker = lead_marker
+    if len(cells) > 1:
+        line.cells = len(cells)
+        line.last_x0 = cells[-1][0].x0
+        line.cell_lines = tuple(
+            _line_from_runs(cell, text, page, open_end if cell is cells[-1] else True)
+            for cell in cells
+        )
+    return line
+
+
+def _line_from_runs(runs: list[_Run], text: str, page: int, open_end: bool) -> _Line:
+    """One line (or cell) from its runs; its style is that of its longest runs with letters."""
     parts = [text[runs[0].start : runs[0].end]]
-    cells = 1
     for previous, run in zip(runs, runs[1:]):
         between = text[previous.end : run.start]
         gap = run.x0 - previous.x1
-        if gap > 2.0 * max(run.size, previous.size):
-            cells += 1
         joiner = " " if (between.strip() == "" and between) or gap > 0.15 * run.size else ""
         parts.append(joiner + text[run.start : run.end])
     line_text = " ".join("".join(parts).translate(_TRANSLATE).split())
@@ -356,16 +385,16 @@ def _make_line(runs: list[_Run], text: str, page: int) -> _Line:
     weights: Counter[float] = Counter()
     for run in wordy:
         weights[run.size] += run.end - run.start
-    size = weights.most_common(1)[0][0]
     return _Line(
         page=page,
         text=line_text,
         x0=min(run.x0 for run in runs),
         x1=max(run.x1 for run in runs),
         baseline=max(runs, key=lambda run: run.end - run.start).baseline,
-        size=size,
+        size=weights.most_common(1)[0][0],
         bold=all(run.bold for run in wordy),
-        cells=cells,
+        last_x0=runs[0].x0,
+        open_end=open_end,
     )
 
 
@@ -388,6 +417,25 @@ def _drop_headers_footers(pages: list[list[_Line]]) -> None:
                 line.dropped = True
             elif outermost and _PAGE_NUMBER.match(line.text):
                 line.dropped = True
+    _drop_fixed_lines(pages)
+
+
+def _drop_fixed_lines(pages: list[list[_Line]]) -> None:
+    """Drop text printed at the same place on most pages (a watermark, a side note)."""
+    if len(pages) < 3:
+        return
+    counts: Counter[tuple[str, int, int]] = Counter()
+    for lines in pages:
+        counts.update({_position_key(line) for line in lines})
+    threshold = max(3, round(0.5 * len(pages)))
+    for lines in pages:
+        for line in lines:
+            if counts[_position_key(line)] >= threshold:
+                line.dropped = True
+
+
+def _position_key(line: _Line) -> tuple[str, int, int]:
+    return (_header_key(line.text), round(line.x0 / 4), round(line.baseline / 4))
 
 
 def _edge_lines(lines: list[_Line]) -> list[tuple[_Line, bool]]:
@@ -414,14 +462,31 @@ def _header_key(text: str) -> str:
 
 
 def _drop_repeated_table_headers(pages: list[list[_Line]]) -> None:
-    """Drop a table header row repeated at the top of a page (as word processors do)."""
+    """Drop a table header row repeated at the top of a page (as word processors do).
+
+    The first lines of a page are dropped when they start with a multi-cell line and
+    repeat, line for line, a stretch of the previous three pages.
+    """
     for index in range(1, len(pages)):
-        first = next((line for line in pages[index] if not line.dropped), None)
-        if first is None or first.cells < 2:
+        top = [line for line in pages[index] if not line.dropped][:8]
+        if not top:
             continue
         earlier = [line for page in pages[max(0, index - 3) : index] for line in page]
-        if any(line.cells >= 2 and line.text == first.text for line in earlier):
-            first.dropped = True
+        for start, line in enumerate(earlier):
+            if line.text != top[0].text:
+                continue
+            repeated = 0
+            while (
+                repeated < len(top)
+                and start + repeated < len(earlier)
+                and earlier[start + repeated].text == top[repeated].text
+            ):
+                repeated += 1
+            stretch = top[:repeated]
+            if any(line.cells > 1 for line in stretch) and (repeated > 1 or top[0].cells > 1):
+                for line in stretch:
+                    line.dropped = True
+                break
 
 
 # --------------------------------------------------------------------------- paragraphs
@@ -434,7 +499,9 @@ class _Layout:
     body_size: float
     body_bold: bool
     pitch_ratio: float
+    left_margin: float
     right_edge: float
+    spaced_ends: float  # share of lines with a space after their last character
 
 
 def _measure_layout(lines: list[_Line]) -> _Layout:
@@ -458,7 +525,11 @@ def _measure_layout(lines: list[_Line]) -> _Layout:
         line.x1 for line in lines if abs(line.size - body_size) <= 0.6 and line.cells == 1
     )
     right_edge = ends[int(0.95 * (len(ends) - 1))] if ends else max(line.x1 for line in lines)
-    return _Layout(body_size, body_bold, pitch_ratio, right_edge)
+    long_lines = [line.open_end for line in lines if line.text.count(" ") >= 3]
+    spaced_ends = sum(long_lines) / len(long_lines) if long_lines else 0.0
+    starts = Counter(round(line.x0) for line in lines if abs(line.size - body_size) <= 0.6)
+    left_margin = float(starts.most_common(1)[0][0]) if starts else 0.0
+    return _Layout(body_size, body_bold, pitch_ratio, left_margin, right_edge, spaced_ends)
 
 
 def _low_mode(values: Counter[float]) -> float:
@@ -497,6 +568,9 @@ def _list_marker(
     match = _BULLET.match(line.text)
     if match and len(line.text) > match.end():
         return "bullet", line.text[match.end() :]
+    evidence = evidence or line.lead_marker
+    if line.lead_marker and line.text.startswith("o "):
+        return "bullet", line.text[2:]  # Word's second-level bullet, in Courier
     indented = line.x0 > left_margin + 0.5 * line.size
     match = _DASH_BULLET.match(line.text)
     if match and (evidence or indented):
@@ -508,13 +582,29 @@ def _list_marker(
 
 
 def _build_paragraphs(lines: list[_Line], layout: _Layout) -> list[_Paragraph]:
-    """Group consecutive lines into paragraphs and list items."""
-    left_margin = _left_margin(lines, layout)
+    """Group consecutive lines into paragraphs, list items and tables."""
+    left_margin = layout.left_margin
+    vocabulary = _Vocabulary(lines)
+    tables = dict(_table_regions(lines, layout))
     paragraphs: list[_Paragraph] = []
     current: _Paragraph | None = None
-    for line in lines:
+    skip_to = 0
+    for index, line in enumerate(lines):
+        if index < skip_to:
+            continue
+        if index in tables:
+            skip_to = tables[index]
+            region = lines[index:skip_to]
+            text = _table_text(region, layout, vocabulary)
+            paragraphs.append(_Paragraph(lines=region, text=text, marker="table"))
+            current = None
+            continue
         text = line.text
         marker = None
+        if current is not None and _split_word(current.lines[-1], line, layout, vocabulary):
+            current.lines.append(line)
+            current.text += text
+            continue
         if current is None:
             brk = True
             marker = _list_marker(line, True, left_margin, layout)
@@ -538,10 +628,193 @@ def _build_paragraphs(lines: list[_Line], layout: _Layout) -> list[_Paragraph]:
     return paragraphs
 
 
-def _left_margin(lines: list[_Line], layout: _Layout) -> float:
-    """The most common left edge of body lines."""
-    starts = Counter(round(line.x0) for line in lines if abs(line.size - layout.body_size) <= 0.6)
-    return float(starts.most_common(1)[0][0]) if starts else 0.0
+def _table_regions(lines: list[_Line], layout: _Layout) -> list[tuple[int, int]]:
+    """``(start, end)`` of each run of lines that forms a table.
+
+    A table has at least two lines with several cells, and between them only narrow
+    lines (cell text wrapped within its column); it also takes the narrow lines just
+    above and below it that sit within a line's pitch of its rows.
+    """
+    width = layout.right_edge - layout.left_margin
+    pitch = layout.pitch_ratio * layout.body_size
+
+    def narrow(line: _Line) -> bool:
+        return (
+            line.x1 - line.x0 < 0.75 * width
+            and line.size < layout.body_size + 1.0
+            and not _BULLET.match(line.text)
+        )
+
+    def continuous(stretch: list[_Line]) -> bool:
+        """No line drops further below the lines before it than a row would."""
+        low = stretch[0].baseline
+        for previous, line in zip(stretch, stretch[1:]):
+            if line.page != previous.page:
+                low = line.baseline
+            elif line.baseline < low - 1.8 * pitch:
+                return False
+            low = min(low, line.baseline)
+        return True
+
+    spans: list[list[int]] = []  # [start, end, multi-cell lines]
+    for index, line in enumerate(lines):
+        if line.cells < 2:
+            continue
+        if (
+            spans
+            and index - spans[-1][1] <= 16
+            and all(map(narrow, lines[spans[-1][1] : index]))
+            and continuous(lines[spans[-1][0] : index + 1])
+        ):
+            spans[-1][1] = index + 1
+            spans[-1][2] += 1
+        else:
+            spans.append([index, index + 1, 1])
+    regions: list[tuple[int, int]] = []
+    for start, end, rows in spans:
+        if rows < 2:
+            continue
+        floor = regions[-1][1] if regions else 0
+        first = lines[start]
+        top = first.baseline
+        while (
+            start - 1 >= floor
+            and lines[start - 1].page == first.page
+            and narrow(lines[start - 1])
+            and not _heading_style(lines[start - 1], layout)
+            and first.baseline - 2 <= lines[start - 1].baseline <= top + 1.3 * pitch
+        ):
+            start -= 1
+            top = max(top, lines[start].baseline)
+        last = lines[end - 1]
+        low = min(line.baseline for line in lines[start:end] if line.page == last.page)
+        while (
+            end < len(lines)
+            and lines[end].page == last.page
+            and narrow(lines[end])
+            and not _heading_style(lines[end], layout)
+            and lines[end].baseline >= low - 1.3 * pitch
+        ):
+            low = min(low, lines[end].baseline)
+            end += 1
+        if regions and start <= regions[-1][1]:
+            start = regions.pop()[0]
+        regions.append((start, end))
+    return regions
+
+
+def _table_text(region: list[_Line], layout: _Layout, vocabulary: _Vocabulary) -> str:
+    """A table's text, one row per line and cells separated by " | ".
+
+    Word processors draw a table cell by cell, row by row: a fragment below the one
+    before it (and overlapping it) continues that cell, one further right starts the
+    next cell, and one further left starts a new row.
+    """
+    rows: list[list[list[_Line]]] = []
+    previous: _Line | None = None
+    for line in region:
+        for fragment in line.cell_lines or (line,):
+            if previous is not None and _same_cell(previous, fragment, layout):
+                rows[-1][-1].append(fragment)
+            elif previous is None or fragment.x0 < previous.x0 - 0.5 * fragment.size:
+                rows.append([[fragment]])
+            else:
+                rows[-1].append([fragment])
+            previous = fragment
+    return "\n".join(
+        " | ".join(_cell_text(cell, layout, vocabulary) for cell in row) for row in rows
+    )
+
+
+def _same_cell(a: _Line, b: _Line, layout: _Layout) -> bool:
+    """Whether fragment ``b`` is the next line of the table cell that ``a`` is in."""
+    pitch = a.baseline - b.baseline
+    if a.page != b.page or not 0 < pitch <= 1.6 * layout.pitch_ratio * max(a.size, b.size):
+        return False
+    tolerance = 0.5 * b.size
+    overlap = b.x0 < a.x1 + tolerance and b.x1 > a.x0 - tolerance
+    aligned = abs(b.x0 - a.x0) <= tolerance or abs(b.x1 - a.x1) <= tolerance
+    return overlap and (aligned or abs((b.x0 + b.x1) - (a.x0 + a.x1)) <= 2 * tolerance)
+
+
+def _cell_text(fragments: list[_Line], layout: _Layout, vocabulary: _Vocabulary) -> str:
+    """A cell's wrapped lines joined, mending words broken at the cell's edge."""
+    text = fragments[0].text
+    for a, b in zip(fragments, fragments[1:]):
+        if _split_word(a, b, layout, vocabulary):
+            text += b.text
+        else:
+            text = _join_lines(text, b.text)
+    return text
+
+
+class _Vocabulary:
+    """Words seen before the end of a line (so never the head of a broken word)."""
+
+    def __init__(self, lines: list[_Line]) -> None:
+        self.words: set[str] = set()
+        self.shapes: set[str] = set()
+        for line in lines:
+            for token in line.text.split()[:-1]:
+                word = _bare(token)
+                self.words.add(word)
+                self.shapes.add(_shape(word))
+
+    def joins(self, head: str, tail: str, tight: bool) -> bool:
+        """Whether ``head`` + ``tail`` make one word broken at a line end.
+
+        Yes if the joined word is seen elsewhere and ``head`` is not; on ``tight`` lines
+        (within a table cell) also a number broken before its last digits ("14/03/202"
+        "3") or a name before its last one or two letters ("Leiceste" "r").
+        """
+        head, tail = _bare(head), _bare(tail)
+        if not head or not tail:
+            return False
+        joined = head + tail
+        if any(ch.isdigit() for ch in joined):
+            if _shape(joined) in self.shapes and _shape(head) not in self.shapes:
+                return True
+            return tight and head[-1].isdigit() and tail.isdigit() and len(tail) <= 2
+        if head in self.words:
+            return False
+        if joined in self.words:
+            return True
+        return tight and len(head) >= 4 and len(tail) <= 2 and tail.isalpha() and tail.islower()
+
+
+def _bare(token: str) -> str:
+    return token.strip(".,;:!?()[]{}\"'“”‘’").lower()
+
+
+def _shape(word: str) -> str:
+    return re.sub(r"\d", "9", word)
+
+
+def _split_word(a: _Line, b: _Line, layout: _Layout, vocabulary: _Vocabulary) -> bool:
+    """Whether ``b`` continues a word broken without a hyphen at the end of ``a``.
+
+    Word processors do this in narrow table cells ("Cancelle" / "d"): the line has no
+    space after it, ``b`` starts right below the last cell of ``a`` and the two pieces
+    make a word seen elsewhere in the document.
+    """
+    if layout.spaced_ends < 0.5 or a.open_end or a.page != b.page:
+        return False  # only where the source marks word-boundary line ends with a space
+    closing = b.text[:1] in ")]}%,;:.!?"
+    if not a.text[-1:].isalnum() or not (b.text[:1].isalnum() or closing):
+        return False
+    pitch = a.baseline - b.baseline
+    normal = layout.pitch_ratio * max(a.size, b.size)
+    if not 0.5 * b.size < pitch <= 1.6 * normal or abs(b.x0 - a.last_x0) > 0.6 * b.size:
+        return False
+    tight = pitch <= 1.15 * normal and not _reaches_margin(a, layout)
+    if closing:
+        return tight
+    return vocabulary.joins(a.text.rsplit(" ", 1)[-1], b.text.split(" ", 1)[0], tight)
+
+
+def _reaches_margin(a: _Line, layout: _Layout) -> bool:
+    """Whether ``a`` runs to the page's right margin (body text, not a table cell)."""
+    return layout.right_edge - a.x1 < 3 * a.size
 
 
 def _breaks(a: _Line, b: _Line, paragraph: _Paragraph, layout: _Layout) -> bool:
@@ -554,10 +827,8 @@ def _breaks(a: _Line, b: _Line, paragraph: _Paragraph, layout: _Layout) -> bool:
             return True
     if _heading_style(b, layout):
         return False  # wrapped (often centred) heading lines: only gaps and style split them
-    first_line = len(paragraph.lines) == 1
-    if not first_line and abs(b.x0 - a.x0) > 0.5 * b.size:
-        return True
-    if first_line and not paragraph.marker and b.x0 > a.x0 + 0.5 * b.size:
+    # the first line may stand out (a first-line indent, a bullet, a hanging indent)
+    if len(paragraph.lines) > 1 and abs(b.x0 - a.x0) > 0.5 * b.size:
         return True
     return _ended_short(a, b, layout)
 
@@ -624,13 +895,15 @@ def _build_blocks(pages: list[list[_Line]]) -> list[Block]:
     blocks = []
     for paragraph in paragraphs:
         first = paragraph.lines[0]
-        text = " ".join(paragraph.text.split())
+        text = "\n".join(" ".join(row.split()) for row in paragraph.text.split("\n")).strip()
         if not text:
             continue
         style = f"{'bold-' if first.bold else ''}{first.size:.1f}"
         if id(paragraph) in heading_ids:
             key = _style_key(first)
             blocks.append(Block(text, "heading", levels[key], f"pdf:{style}", first.page + 1))
+        elif paragraph.marker == "table":
+            blocks.append(Block(text, "table", None, "pdf:table", first.page + 1))
         elif paragraph.marker:
             blocks.append(Block(text, "list_item", None, f"pdf:list-{paragraph.marker}", first.page + 1))
         else:
