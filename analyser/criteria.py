@@ -26,9 +26,15 @@ __all__ = ["DEFAULT_SCHEME", "corpus_dir", "list_schemes", "load_scheme", "schem
 DEFAULT_SCHEME = "st0071-highfield"
 SCHEMA = "ksb-criteria/1"
 PROTOTYPES_SCHEMA = "ksb-prototypes/1"
-_CODE = re.compile(r"^[A-Z]{1,4}[0-9]{1,2}(?:\.[0-9]{1,2})?[a-z]?$")
+_CODE = re.compile(r"^[A-Z]+[0-9]+(?:\.[0-9]+)?$")
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_TOP_FIELDS = {
+    "schema", "id", "standard", "title", "description", "source", "analysed_method",
+    "word_count", "methods", "report_areas", "criteria",
+}
+_RECORD_FIELDS = {"code", "grade", "method", "theme", "description", "guidance"}
 _GRADES = ("pass", "distinction")
-_REQUIRED_TOP = ("schema", "id", "standard", "title", "description", "analysed_method", "criteria")
+_REQUIRED_TOP = ("schema", "id", "standard", "title", "description", "analysed_method", "methods", "criteria")
 _REQUIRED_RECORD = ("code", "grade", "method", "theme", "description")
 
 
@@ -131,11 +137,23 @@ def _build_scheme(data: Any, *, path: Path) -> Scheme:
             raise CriteriaError(f"missing top-level key '{key}'", path=path)
     if data["schema"] != SCHEMA:
         raise CriteriaError(f"'schema' must be '{SCHEMA}', got {data['schema']!r}", path=path)
+    unknown = sorted(set(data) - _TOP_FIELDS)
+    if unknown:
+        raise CriteriaError(f"unknown top-level field {unknown[0]!r}; allowed: {', '.join(sorted(_TOP_FIELDS))}", path=path)
     scheme_id = _require_str(data, "id", where="scheme", path=path)
+    if not _ID.match(scheme_id):
+        raise CriteriaError(f"'id' {scheme_id!r} must be lower-case words joined by hyphens, e.g. st0071-highfield", path=path)
+    if scheme_id != path.stem:
+        raise CriteriaError(f"'id' {scheme_id!r} must equal the file name without .yaml ({path.stem!r})", path=path)
     analysed_method = _require_str(data, "analysed_method", where="scheme", path=path)
-    methods = data.get("methods") or {}
-    if not isinstance(methods, dict):
-        raise CriteriaError("'methods' must be a mapping of method name to description", path=path)
+    methods = data.get("methods")
+    if not isinstance(methods, dict) or not methods or not all(isinstance(v, str) and v.strip() for v in methods.values()):
+        raise CriteriaError("'methods' must map each method name to a non-empty description", path=path)
+    if analysed_method not in methods:
+        raise CriteriaError(f"analysed_method {analysed_method!r} is not one of the scheme's methods ({', '.join(methods)})", path=path)
+    areas = data.get("report_areas", [])
+    if areas is not None and (not isinstance(areas, list) or not all(isinstance(a, str) and a.strip() for a in areas)):
+        raise CriteriaError("'report_areas' must be a list of non-empty strings", path=path)
     records = data["criteria"]
     if not isinstance(records, list) or not records:
         raise CriteriaError("'criteria' must be a non-empty list", path=path)
@@ -149,6 +167,10 @@ def _build_scheme(data: Any, *, path: Path) -> Scheme:
             where = f"criteria record {number} ({record['code']})"
         for key in _REQUIRED_RECORD:
             _require_str(record, key, where=where, path=path)
+        extra = sorted(set(record) - _RECORD_FIELDS)
+        if extra:
+            hint = " (matching material goes in the .prototypes.yaml file)" if extra[0] in ("looks_for", "cues", "examples", "negatives") else ""
+            raise CriteriaError(f"{where}: unknown field {extra[0]!r}{hint}", path=path)
         code = record["code"].strip()
         if not _CODE.match(code):
             raise CriteriaError(f"{where}: code {code!r} must look like K1.1 or S2.10", path=path)

@@ -17,7 +17,7 @@ from .datamodel import Block, Document, Part, Section
 __all__ = ["segment_document", "classify_heading", "is_annex_heading", "is_references_heading"]
 
 _NUMBER_PREFIX = r"^\s*(?:(?:section|part|chapter)\s+)?(?:\d{1,2}(?:\.\d{1,2})*\.?|[ivxlc]{1,5}\.|[A-Z]\.)?\s*"
-_ANNEX = re.compile(_NUMBER_PREFIX + r"(?:annex(?:e|es)?|appendix|appendices|appendicies)\b", re.IGNORECASE)
+_ANNEX = re.compile(_NUMBER_PREFIX + r"(?:annex(?:e|es)?|appendix|appendices|appendixes|appendicies)\b", re.IGNORECASE)
 _REFERENCES = re.compile(
     _NUMBER_PREFIX
     + r"(?:references?(?:\s+list)?|reference\s+list|bibliography|sources(?:\s+(?:used|consulted))?|works\s+cited|"
@@ -28,6 +28,10 @@ _FRONT = re.compile(
     _NUMBER_PREFIX
     + r"(?:(?:table\s+of\s+)?contents|acknowledge?ments?|declaration(?:\s+of\s+\w+)?|cover(?:\s+page|\s+sheet)?|"
     r"title\s+page|word\s+count|list\s+of\s+(?:figures|tables|abbreviations)|glossary|abbreviations)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_BODY_OPENING = re.compile(
+    _NUMBER_PREFIX + r"(?:introduction|summary|executive\s+summary|background|overview|abstract|purpose|about\s+me)\b",
     re.IGNORECASE,
 )
 _COVER_LINE = re.compile(
@@ -110,24 +114,30 @@ def _fold_annex_subheadings(groups: list[tuple[Block | None, list[Block]]]) -> l
     return folded
 
 
-def _title_level(groups: list[tuple[Block | None, list[Block]]]) -> int | None:
-    """The level of a document title: a first heading strictly above every other heading."""
-    headings = [h for h, _ in groups if h is not None]
-    if len(headings) < 2:
+def _title_position(groups: list[tuple[Block | None, list[Block]]]) -> int | None:
+    """The group holding the document title: its first heading, when styled as a title or above every other heading."""
+    positions = [i for i, (h, _) in enumerate(groups) if h is not None]
+    if len(positions) < 2:
         return None
-    first = headings[0]
-    if first.style.lower() in ("title", "docx:title") or first.style.lower().endswith(":title"):
-        return first.level or 1
-    rest = [h.level or 2 for h in headings[1:]]
+    first = groups[positions[0]][0]
+    assert first is not None
+    if positions[0] > 1 or (positions[0] == 1 and not _looks_like_cover(tuple(groups[0][1]))):
+        return None
+    style = first.style.lower()
+    if style == "title" or style.endswith(":title"):
+        return positions[0]
+    if _BODY_OPENING.match(first.text):
+        return None
+    rest = [groups[i][0].level or 2 for i in positions[1:]]  # type: ignore[union-attr]
     if (first.level or 2) < min(rest):
-        return first.level
+        return positions[0]
     return None
 
 
 def segment_document(document: Document) -> tuple[Section, ...]:
     """Split a Document into classified sections (word counts are filled in by wordcount)."""
     groups = _fold_annex_subheadings(_split(document))
-    title_level = _title_level(groups)
+    title_position = _title_position(groups)
     parts: list[Part] = []
     in_annex = False
     in_references_level: int | None = None
@@ -147,7 +157,7 @@ def segment_document(document: Document) -> tuple[Section, ...]:
             part = "references"
         elif by_heading == "front" and not seen_body:
             part = "front"
-        elif not seen_body and _is_front(position, heading, tuple(content), title_level, groups):
+        elif not seen_body and _is_front(position, heading, tuple(content), title_position, groups):
             part = "front"
         else:
             in_references_level = None
@@ -175,7 +185,7 @@ def _is_front(
     position: int,
     heading: Block | None,
     content: tuple[Block, ...],
-    title_level: int | None,
+    title_position: int | None,
     groups: list[tuple[Block | None, list[Block]]],
 ) -> bool:
     """Front matter before the body: the title with its cover lines, or cover text with no heading."""
@@ -183,7 +193,7 @@ def _is_front(
         return False
     if heading is None:
         return position == 0 and _looks_like_cover(content)
-    if position <= 1 and title_level is not None and heading.level == title_level:
+    if position == title_position:
         return _looks_like_cover(content) or sum(len(b.text.split()) for b in content) <= 150
     return False
 

@@ -100,11 +100,6 @@ def test_markdown_bold_text_that_is_not_a_heading(text: str) -> None:
     assert block.kind == "paragraph"
 
 
-@pytest.mark.xfail(
-    reason="BUG: a line that merely starts and ends with bold spans is taken as a bold-only heading "
-    "(_BOLD_LINE's lazy middle runs across '** ... **'); '**Appendix A** shows ...' then starts the annexes",
-    strict=True,
-)
 def test_markdown_line_starting_and_ending_in_bold_is_a_paragraph() -> None:
     blocks = parse_markdown(f"## Introduction\n\n{LONG}\n\n**Appendix A** shows the full **call log**\n\n{LONG}")
     assert [block.kind for block in blocks] == ["heading", "paragraph", "paragraph", "paragraph"]
@@ -307,11 +302,6 @@ def test_plain_windows_and_old_mac_line_endings(newline: str) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    reason="BUG: a plain-text sentence that starts with 'Appendix' is a heading even when it ends with a "
-    "full stop (_SECTION_NAME is checked before the punctuation test), so the body after it becomes annex",
-    strict=True,
-)
 def test_plain_sentence_starting_with_appendix_is_a_paragraph(tmp_path: Path) -> None:
     text = f"Introduction\n\n{LONG}\n\nAppendix A shows the full call log for this complaint.\n\n{LONG}"
     document = extract_text(write(tmp_path, "report.txt", text.encode("utf-8")))
@@ -319,11 +309,6 @@ def test_plain_sentence_starting_with_appendix_is_a_paragraph(tmp_path: Path) ->
     assert [section.part for section in segment_document(document)] == ["body"]
 
 
-@pytest.mark.xfail(
-    reason="BUG: the first line of a hard-wrapped paragraph that starts with 'Appendix' is split off as a "
-    "heading (_SECTION_NAME allows 'appendix\\b.*'), so the rest of the report becomes annex",
-    strict=True,
-)
 def test_plain_wrapped_paragraph_starting_with_appendix_is_not_split() -> None:
     text = (
         f"Introduction\n\n{LONG}\n\nAppendix A shows the call log that I kept for this complaint and\n"
@@ -402,11 +387,6 @@ def _small_zip() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.xfail(
-    reason="BUG: binary with many NUL bytes passes the 'UTF-16 without BOM' test (half the bytes zero) and is "
-    "decoded as UTF-16 garbage instead of raising InputError",
-    strict=True,
-)
 @pytest.mark.parametrize("data", [b"\x00" * 1000, _small_zip()], ids=["all-nul", "small-zip"])
 def test_nul_heavy_binary_renamed_txt_is_an_input_error(tmp_path: Path, data: bytes) -> None:
     with pytest.raises(InputError, match="not a text file"):
@@ -434,11 +414,6 @@ def test_whitespace_only_text_has_no_blocks(tmp_path: Path) -> None:
     assert extract_text(write(tmp_path, "report.txt", b" \n\n\t\n")).blocks == ()
 
 
-@pytest.mark.xfail(
-    reason="BUG: extract_text does not wrap OSError from read_bytes (docx and pdf do), so an unreadable .txt "
-    "escapes as PermissionError instead of InputError",
-    strict=True,
-)
 def test_unreadable_text_file_is_an_input_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, "report.txt", b"Text.")
 

@@ -56,7 +56,6 @@ def test_annex_headings(text: str) -> None:
     assert classify_heading(text) == "annex"
 
 
-@pytest.mark.xfail(reason="BUG: 'Appendixes' (a dictionary plural of appendix) is not an annex heading", strict=True)
 def test_appendixes_is_an_annex_heading() -> None:
     assert classify_heading("Appendixes") == "annex"
 
@@ -186,12 +185,6 @@ def test_title_style_marks_the_title_even_at_body_level() -> None:
     assert [s.part for s in sections] == ["front", "body", "body"]
 
 
-@pytest.mark.xfail(
-    reason="BUG: a short first body section at the title's level right after the title is classed front "
-    "(_is_front accepts any heading at position <= 1 with <= 150 words), so Word's Title + Heading 1 "
-    "reports lose their introduction from the count",
-    strict=True,
-)
 def test_short_introduction_after_a_styled_title_is_body() -> None:
     sections = segment_document(
         make_document(
@@ -206,11 +199,6 @@ def test_short_introduction_after_a_styled_title_is_body() -> None:
     assert [s.part for s in sections] == ["front", "body", "body"]
 
 
-@pytest.mark.xfail(
-    reason="BUG: a first heading above all later ones is taken as a title even when it is 'Introduction' "
-    "with body text under it, so up to 150 body words are classed front",
-    strict=True,
-)
 def test_introduction_above_its_subsections_is_body() -> None:
     sections = segment_document(
         make_document(

@@ -45,6 +45,7 @@ _PAGE_NUMBER = re.compile(
     r"(?:\s*(?:of|/)\s*\d{1,4})?[\W_]*$",
     re.I,
 )
+# bullet glyphs; U+F000-F8FF is where symbol fonts (Wingdings, Symbol) put theirs
 _BULLET = re.compile(r"^([•◦▪▫■□●○◆◇►▸‣⁃∙·✓✔➢➤→\uf000-\uf8ff])\s*")
 _DASH_BULLET = re.compile(r"^([-–—*])\s+")
 _NUMBER_MARKER = re.compile(r"^(\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+")
@@ -187,7 +188,7 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(
             "not a valid .pdf file: it has no PDF header; save or export it as PDF again", path=path
         )
-    if b"%%EOF" not in data.rstrip(b"\x00\r\n\t ")[-2048:]:
+    if b"%%EOF" not in data.rstrip(b"\x00\r\n\t ")[-4096:]:
         raise InputError(
             "corrupt or truncated .pdf file (no end-of-file marker): copy or export it again",
             path=path,
@@ -275,19 +276,19 @@ def _split_runs(raw: object, text: str, start: int, end: int, fonts: _FontCache)
     runs: list[_Run] = []
     run_start = start
     current = None
-    baseline = None
+    baseline = jump = 0.0
     for i in range(start, end):
         if text[i].isspace():
             continue
         obj = ctypes.cast(pdfium_c.FPDFText_GetTextObject(raw, i), ctypes.c_void_p).value
         pdfium_c.FPDFText_GetCharOrigin(raw, i, x, y)
-        if current is None:
-            current, baseline = obj, y.value
+        if current is not None and obj == current and abs(y.value - baseline) <= jump:
             continue
-        size = pdfium_c.FPDFText_GetFontSize(raw, i) or 1.0
-        if obj != current or abs(y.value - baseline) > 0.6 * size:
+        if current is not None:
             runs.append(_make_run(raw, run_start, _rstrip_index(text, run_start, i), fonts))
-            run_start, current, baseline = i, obj, y.value
+            run_start = i
+        current, baseline = obj, y.value
+        jump = 0.6 * (pdfium_c.FPDFText_GetFontSize(raw, i) or 1.0)
     runs.append(_make_run(raw, run_start, end, fonts))
     return runs
 
@@ -447,12 +448,16 @@ def _edge_lines(lines: list[_Line]) -> list[tuple[_Line, bool]]:
     for value in baselines:  # merge baselines within 2pt
         if not bands or bands[-1] - value > 2:
             bands.append(value)
-    top, bottom = bands[:2], bands[-2:]
+    edge_bands = set(bands[:2] + bands[-2:])
+    outer_bands = {bands[0], bands[-1]}
+    band_of = {}
+    for value in baselines:
+        band_of[value] = next(band for band in bands if band - value <= 2)
     edge = []
     for line in lines:
-        band = min(bands, key=lambda value: abs(value - line.baseline))
-        if band in top or band in bottom:
-            edge.append((line, band in (bands[0], bands[-1])))
+        band = band_of[round(line.baseline)]
+        if band in edge_bands:
+            edge.append((line, band in outer_bands))
     return edge
 
 
@@ -464,8 +469,8 @@ def _header_key(text: str) -> str:
 def _drop_repeated_table_headers(pages: list[list[_Line]]) -> None:
     """Drop a table header row repeated at the top of a page (as word processors do).
 
-    The first lines of a page are dropped when they start with a multi-cell line and
-    repeat, line for line, a stretch of the previous three pages.
+    The first lines of a page are dropped when they repeat, line for line, a stretch of
+    the previous three pages that holds a line of several cells.
     """
     for index in range(1, len(pages)):
         top = [line for line in pages[index] if not line.dropped][:8]
@@ -552,17 +557,19 @@ def _same_style(a: _Line, b: _Line) -> bool:
 
 
 def _ended_short(a: _Line, b: _Line, layout: _Layout) -> bool:
-    """Whether ``b``'s first word would have fitted at the end of ``a`` (so ``a`` ended a paragraph)."""
+    """Whether ``b``'s first word would have fitted at the end of ``a`` (``a`` ended early)."""
     first_word = b.text.split(" ", 1)[0]
     char_width = (b.x1 - b.x0) / max(len(b.text), 1)
     needed = (len(first_word) + 1) * char_width * 1.15 + 0.3 * b.size
     return layout.right_edge - a.x1 > needed
 
 
-def _list_marker(
-    line: _Line, evidence: bool, left_margin: float, layout: _Layout
-) -> tuple[str, str] | None:
-    """``(kind, text without marker)`` if the line starts a list item (not a numbered heading)."""
+def _list_marker(line: _Line, evidence: bool, layout: _Layout) -> tuple[str, str] | None:
+    """``(kind, text without marker)`` if the line starts a list item (not a numbered heading).
+
+    A bullet glyph always counts; a dash or a number ("2.", "b)") only with ``evidence``
+    that a new paragraph starts here, a tab after it, or an indent.
+    """
     if _heading_style(line, layout):
         return None
     match = _BULLET.match(line.text)
@@ -571,7 +578,7 @@ def _list_marker(
     evidence = evidence or line.lead_marker
     if line.lead_marker and line.text.startswith("o "):
         return "bullet", line.text[2:]  # Word's second-level bullet, in Courier
-    indented = line.x0 > left_margin + 0.5 * line.size
+    indented = line.x0 > layout.left_margin + 0.5 * line.size
     match = _DASH_BULLET.match(line.text)
     if match and (evidence or indented):
         return "bullet", line.text[match.end() :]
@@ -583,7 +590,6 @@ def _list_marker(
 
 def _build_paragraphs(lines: list[_Line], layout: _Layout) -> list[_Paragraph]:
     """Group consecutive lines into paragraphs, list items and tables."""
-    left_margin = layout.left_margin
     vocabulary = _Vocabulary(lines)
     tables = dict(_table_regions(lines, layout))
     paragraphs: list[_Paragraph] = []
@@ -607,7 +613,7 @@ def _build_paragraphs(lines: list[_Line], layout: _Layout) -> list[_Paragraph]:
             continue
         if current is None:
             brk = True
-            marker = _list_marker(line, True, left_margin, layout)
+            marker = _list_marker(line, True, layout)
         else:
             previous = current.lines[-1]
             brk = _breaks(previous, line, current, layout)
@@ -615,7 +621,7 @@ def _build_paragraphs(lines: list[_Line], layout: _Layout) -> list[_Paragraph]:
                 brk or bool(current.marker) or previous.text.endswith(":")
                 or _ended_short(previous, line, layout)
             )
-            marker = _list_marker(line, list_evidence, left_margin, layout)
+            marker = _list_marker(line, list_evidence, layout)
             brk = brk or marker is not None
         if marker is not None:
             text = marker[1]
@@ -688,13 +694,11 @@ def _table_regions(lines: list[_Line], layout: _Layout) -> list[tuple[int, int]]
             top = max(top, lines[start].baseline)
         last = lines[end - 1]
         low = min(line.baseline for line in lines[start:end] if line.page == last.page)
-        while (
-            end < len(lines)
-            and lines[end].page == last.page
-            and narrow(lines[end])
-            and not _heading_style(lines[end], layout)
-            and lines[end].baseline >= low - 1.3 * pitch
-        ):
+        while end < len(lines) and narrow(lines[end]) and not _heading_style(lines[end], layout):
+            if lines[end].page == lines[end - 1].page + 1:
+                low = lines[end].baseline  # the table runs on over a page break
+            elif lines[end].page != lines[end - 1].page or lines[end].baseline < low - 1.3 * pitch:
+                break
             low = min(low, lines[end].baseline)
             end += 1
         if regions and start <= regions[-1][1]:
@@ -711,19 +715,36 @@ def _table_text(region: list[_Line], layout: _Layout, vocabulary: _Vocabulary) -
     next cell, and one further left starts a new row.
     """
     rows: list[list[list[_Line]]] = []
+    cell: list[_Line] = []
     previous: _Line | None = None
     for line in region:
         for fragment in line.cell_lines or (line,):
+            below = None
+            if previous is not None and previous.page != fragment.page:
+                below = _cell_below(rows[-1], fragment)  # a cell running on over a page break
             if previous is not None and _same_cell(previous, fragment, layout):
-                rows[-1][-1].append(fragment)
+                cell.append(fragment)
+            elif below is not None:
+                cell = below
+                cell.append(fragment)
             elif previous is None or fragment.x0 < previous.x0 - 0.5 * fragment.size:
-                rows.append([[fragment]])
+                cell = [fragment]
+                rows.append([cell])
             else:
-                rows[-1].append([fragment])
+                cell = [fragment]
+                rows[-1].append(cell)
             previous = fragment
     return "\n".join(
         " | ".join(_cell_text(cell, layout, vocabulary) for cell in row) for row in rows
     )
+
+
+def _cell_below(row: list[list[_Line]], fragment: _Line) -> list[_Line] | None:
+    """The cell of ``row`` (not its first) whose column ``fragment`` lines up with."""
+    for cell in row[1:]:
+        if abs(cell[0].x0 - fragment.x0) <= 0.5 * fragment.size:
+            return cell
+    return None
 
 
 def _same_cell(a: _Line, b: _Line, layout: _Layout) -> bool:
@@ -799,7 +820,7 @@ def _split_word(a: _Line, b: _Line, layout: _Layout, vocabulary: _Vocabulary) ->
     """
     if layout.spaced_ends < 0.5 or a.open_end or a.page != b.page:
         return False  # only where the source marks word-boundary line ends with a space
-    closing = b.text[:1] in ")]}%,;:.!?"
+    closing = b.text[:1] in ")]}%,;:.!?”’"
     if not a.text[-1:].isalnum() or not (b.text[:1].isalnum() or closing):
         return False
     pitch = a.baseline - b.baseline
@@ -849,8 +870,9 @@ def _resolve_hyphens(paragraphs: list[_Paragraph]) -> None:
     """Decide each line-end hyphen: drop it inside a split word, keep it in a compound."""
     vocabulary: set[str] = set()
     for paragraph in paragraphs:
-        for token in paragraph.text.replace("\x00", " ").split():
-            vocabulary.add(token.strip(".,;:!?()[]\"'“”‘’").lower())
+        for token in paragraph.text.split():
+            if "\x00" not in token:  # the halves of a broken word are not words
+                vocabulary.add(token.strip(".,;:!?()[]\"'“”‘’").lower())
     for paragraph in paragraphs:
         if "\x00" in paragraph.text:
             paragraph.text = re.sub(
@@ -905,7 +927,8 @@ def _build_blocks(pages: list[list[_Line]]) -> list[Block]:
         elif paragraph.marker == "table":
             blocks.append(Block(text, "table", None, "pdf:table", first.page + 1))
         elif paragraph.marker:
-            blocks.append(Block(text, "list_item", None, f"pdf:list-{paragraph.marker}", first.page + 1))
+            style = f"list-{paragraph.marker}"
+            blocks.append(Block(text, "list_item", None, f"pdf:{style}", first.page + 1))
         else:
             blocks.append(Block(text, "paragraph", None, f"pdf:{style}", first.page + 1))
     return blocks
@@ -925,7 +948,9 @@ def _is_heading(paragraph: _Paragraph, layout: _Layout) -> bool:
     if first.size >= layout.body_size + 1.0:
         return not (text.endswith(".") and len(words) > 12)
     if first.bold and not layout.body_bold and first.size >= layout.body_size - 0.6:
-        return len(words) <= 20 and not text.endswith((".", ",", ";", ":"))
+        middle = (first.x0 + first.x1) / 2 - (layout.left_margin + layout.right_edge) / 2
+        placed = first.x0 <= layout.left_margin + 4 * first.size or abs(middle) <= 2 * first.size
+        return placed and len(words) <= 20 and not text.endswith((".", ",", ";", ":"))
     return False
 
 

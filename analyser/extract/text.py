@@ -23,7 +23,7 @@ _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _LIST = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_].*?)(\*\*|__)\s*:?\s*$")
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>(?:(?!\*\*|__).)+)(\*\*|__)\s*:?\s*$")
 _NUMBERED_HEADING = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2})*)\.?\s+(?P<title>[A-Z(\"'‘“].*)$")
 _SECTION_NAME = re.compile(
     r"^\s*(?:(?:annex(?:es)?|appendix|appendices)\b.*|references|reference list|bibliography|contents|"
@@ -32,8 +32,35 @@ _SECTION_NAME = re.compile(
 )
 
 
+_RENAMED = (
+    (b"PK\x03\x04", "a .docx or other zip file renamed; give it its real extension (.docx)"),
+    (b"%PDF", "a PDF renamed; give it the .pdf extension"),
+    (b"\xd0\xcf\x11\xe0", "an old Word .doc (or other Office) file renamed; save it as .docx"),
+    (b"{\\rtf", "an RTF file renamed; save it as .docx or plain text"),
+)
+
+
+def _mostly_text(text: str) -> bool:
+    """True when decoded text looks like writing, not decoded binary."""
+    sample = text[:4000]
+    if not sample.strip():
+        return True
+    readable = sum(1 for ch in sample if ch.isspace() or (ch.isprintable() and ord(ch) < 0x2000) or ch in "‘’“”–—…•£€")
+    return readable >= 0.9 * len(sample)
+
+
 def decode_text(data: bytes, *, path: Path) -> str:
     """Decode report bytes, accepting the encodings Windows and Mac editors save in."""
+    for magic, what in _RENAMED:
+        if data.startswith(magic):
+            raise InputError(f"not a text file: {what}", path=path)
+    text = _decode(data, path=path)
+    if not _mostly_text(text):
+        raise InputError("not a text file (binary content); save the report as .docx, .pdf or plain text", path=path)
+    return text
+
+
+def _decode(data: bytes, *, path: Path) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -59,7 +86,10 @@ def decode_text(data: bytes, *, path: Path) -> str:
 
 def extract_text(path: Path) -> Document:
     """Read a .txt or .md report."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read the file ({err.strerror or err.__class__.__name__}); check its permissions", path=path) from err
     text = decode_text(data, path=path)
     suffix = path.suffix.lower()
     blocks = parse_markdown(text) if suffix == ".md" else parse_plain_text(text)
@@ -170,10 +200,10 @@ def _is_plain_heading(line: str, next_paragraph: str | None) -> tuple[bool, int]
     numbered = _NUMBERED_HEADING.match(line)
     if numbered and len(words) <= 12 and not line.rstrip().endswith((".", ",", ";")):
         return True, _heading_level_from_number(numbered.group("num"))
-    if _SECTION_NAME.match(line):
-        return True, 2
     if line.rstrip().endswith((".", ",", ";", ":", "!")):
         return False, 0
+    if _SECTION_NAME.match(line):
+        return True, 2
     if len(words) > 10 or not (line[:1].isupper() or line[:1].isdigit()):
         return False, 0
     if next_paragraph is None:
@@ -192,7 +222,8 @@ def parse_plain_text(text: str) -> list[Block]:
         if len(lines) > 1:
             # A heading line sitting directly on top of its paragraph.
             is_heading, level = _is_plain_heading(lines[0], " ".join(lines[1:]))
-            if is_heading and (_NUMBERED_HEADING.match(lines[0]) or _SECTION_NAME.match(lines[0])):
+            wrapped = len(lines[0]) > 0.7 * len(lines[1])  # a hard-wrapped sentence, not a heading line
+            if is_heading and not wrapped and (_NUMBERED_HEADING.match(lines[0]) or _SECTION_NAME.match(lines[0])):
                 blocks.append(Block(text=" ".join(lines[0].split()), kind="heading", level=level, style="txt:line"))
                 lines = lines[1:]
             if all(_LIST.match(line) for line in lines):

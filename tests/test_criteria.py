@@ -1,0 +1,473 @@
+"""Tests for analyser.criteria: the bundled ST0071 scheme and the validation of scheme files."""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+import yaml
+
+from analyser.criteria import DEFAULT_SCHEME, corpus_dir, list_schemes, load_scheme, scheme_digest
+from analyser.datamodel import Criterion
+from analyser.errors import AnalyserError, CriteriaError
+
+ALL_CODES = [
+    "K1.1", "K1.2", "K1.3", "K1.4", "K1.5", "K1.7", "K2.1", "K2.2", "K2.3", "K2.4", "K3.1", "K3.2", "K3.3",
+    "K3.4", "K3.5", "K4.1", "K4.2", "K4.3", "K4.4", "K4.5", "K4.6", "K4.7", "S1.1", "S1.2", "S1.3", "S1.4",
+    "S1.5", "S2.1", "S2.2", "S2.3", "S2.4", "S2.5", "S2.6", "S2.7", "S2.8", "S2.9", "S2.10", "S2.11", "S3.1",
+    "S3.2", "S3.3", "S3.4", "S4.1", "S4.2", "S5.1", "S5.2", "S5.3", "S5.4", "S5.5", "B1.1", "B1.2", "B2.1",
+    "B2.2", "B2.3", "B3.1", "B3.2", "B3.3", "B4.1", "B4.2", "B5.1", "B5.2",
+]  # fmt: skip
+WBP_PASS = ["K1.1", "K1.2", "K2.1", "K2.2", "K4.3", "K4.4", "K4.5", "K4.6", "S1.3", "S2.9", "S2.10", "S3.1", "S3.2", "S5.1", "S5.2", "S5.3"]
+WBP_DISTINCTION = ["K1.3", "K1.4", "K4.7", "S1.4", "S2.11", "S3.3", "S3.4", "S5.4", "S5.5"]
+README_CODE = re.compile(r"^[A-Z]+[0-9]+(\.[0-9]+)?$")
+
+
+# ----------------------------------------------------------------------------------------
+# The bundled scheme
+# ----------------------------------------------------------------------------------------
+
+
+def test_default_scheme_loads() -> None:
+    scheme = load_scheme()
+    assert DEFAULT_SCHEME == "st0071-highfield"
+    assert scheme.id == "st0071-highfield"
+    assert scheme.standard == "ST0071"
+    assert scheme.analysed_method == "work-based project"
+    assert (scheme.word_target, scheme.word_minimum, scheme.word_maximum) == (2500, 2250, 2750)
+    assert scheme.path == (corpus_dir() / "st0071-highfield.yaml").resolve()
+    assert len(scheme.report_areas) == 7
+
+
+def test_default_scheme_codes_in_kit_order() -> None:
+    scheme = load_scheme("st0071-highfield")
+    assert [c.code for c in scheme.criteria] == ALL_CODES
+    assert len(scheme.criteria) == 61
+
+
+def test_default_scheme_analysed_criteria() -> None:
+    analysed = load_scheme().analysed_criteria
+    assert len(analysed) == 25
+    assert [c.code for c in analysed if c.grade == "pass"] == WBP_PASS
+    assert [c.code for c in analysed if c.grade == "distinction"] == WBP_DISTINCTION
+    assert {c.method for c in analysed} == {"work-based project"}
+
+
+@pytest.mark.parametrize(
+    ("method", "grade", "count"),
+    [
+        ("work-based project", "pass", 16),
+        ("work-based project", "distinction", 9),
+        ("professional discussion", "pass", 11),
+        ("professional discussion", "distinction", 3),
+        ("practical observation", "pass", 20),
+        ("practical observation", "distinction", 2),
+    ],
+)
+def test_default_scheme_counts_per_method_and_grade(method: str, grade: str, count: int) -> None:
+    assert sum(1 for c in load_scheme().criteria if c.method == method and c.grade == grade) == count
+
+
+@pytest.mark.parametrize("code", ALL_CODES)
+def test_every_criterion_is_well_formed(code: str) -> None:
+    criterion = load_scheme().criterion(code)
+    assert README_CODE.match(criterion.code)
+    assert criterion.description.strip()
+    assert criterion.description == " ".join(criterion.description.split())
+    assert criterion.theme.strip()
+    assert all(note.strip() for note in criterion.guidance)
+
+
+def test_criterion_lookup_unknown_code() -> None:
+    with pytest.raises(KeyError):
+        load_scheme().criterion("K9.9")
+
+
+def test_default_scheme_quoted_text() -> None:
+    scheme = load_scheme()
+    assert scheme.criterion("K1.1").description == (
+        "Evidences that they understand the impact of the organisation's mission statement and business strategy "
+        "on customer service delivery and makes recommendations for future improvements."
+    )
+    assert scheme.criterion("K1.1").theme == "Business knowledge and understanding"
+    assert scheme.criterion("K1.2").guidance == ()
+
+
+def test_list_schemes_includes_the_default() -> None:
+    assert "st0071-highfield" in [scheme.id for scheme in list_schemes()]
+
+
+def test_scheme_digest_is_stable() -> None:
+    digest = scheme_digest(load_scheme())
+    assert re.fullmatch(r"[0-9a-f]{16}", digest)
+    assert digest == scheme_digest(load_scheme("st0071-highfield"))
+
+
+# ----------------------------------------------------------------------------------------
+# A small scheme of our own, written to tmp_path
+# ----------------------------------------------------------------------------------------
+
+
+def tiny_scheme(scheme_id: str = "tiny") -> dict[str, Any]:
+    return {
+        "schema": "ksb-criteria/1",
+        "id": scheme_id,
+        "standard": "ST0071",
+        "title": "Tiny test scheme",
+        "description": "A three-criterion scheme for tests.",
+        "source": "Written for the tests.",
+        "analysed_method": "work-based project",
+        "word_count": {"target": 2500, "minimum": 2250, "maximum": 2750},
+        "methods": {"work-based project": "The report.", "professional discussion": "The discussion."},
+        "report_areas": ["what the situation was", "what the results were"],
+        "criteria": [
+            {
+                "code": "K1.1",
+                "grade": "pass",
+                "method": "work-based project",
+                "theme": "Business knowledge",
+                "description": "Evidences that they understand the mission.",
+                "guidance": ["Mission statement: a short statement of purpose"],
+            },
+            {
+                "code": "S2.10",
+                "grade": "distinction",
+                "method": "work-based project",
+                "theme": "Communication",
+                "description": "Explains how they adapted their approach.",
+            },
+            {
+                "code": "B1.1",
+                "grade": "pass",
+                "method": "professional discussion",
+                "theme": "Behaviours",
+                "description": "Takes ownership.",
+            },
+        ],
+    }
+
+
+def write_yaml(path: Path, data: Any) -> Path:
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_tiny_scheme_loads(tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "tiny.yaml", tiny_scheme())
+    scheme = load_scheme(path)
+    assert scheme.id == "tiny"
+    assert scheme.path == path.resolve()
+    assert scheme.criteria == (
+        Criterion(
+            code="K1.1",
+            grade="pass",
+            method="work-based project",
+            theme="Business knowledge",
+            description="Evidences that they understand the mission.",
+            guidance=("Mission statement: a short statement of purpose",),
+        ),
+        Criterion(
+            code="S2.10",
+            grade="distinction",
+            method="work-based project",
+            theme="Communication",
+            description="Explains how they adapted their approach.",
+        ),
+        Criterion(
+            code="B1.1", grade="pass", method="professional discussion", theme="Behaviours", description="Takes ownership."
+        ),
+    )
+    assert [c.code for c in scheme.analysed_criteria] == ["K1.1", "S2.10"]
+    assert scheme.report_areas == ("what the situation was", "what the results were")
+
+
+def test_load_by_string_path(tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "tiny.yaml", tiny_scheme())
+    assert load_scheme(str(path)).id == "tiny"
+
+
+def test_folded_description_is_one_line(tmp_path: Path) -> None:
+    data = tiny_scheme()
+    data["criteria"][0]["description"] = "Evidences that they\n  understand   the mission."
+    scheme = load_scheme(write_yaml(tmp_path / "tiny.yaml", data))
+    assert scheme.criteria[0].description == "Evidences that they understand the mission."
+
+
+@pytest.mark.parametrize(
+    ("word_count", "expected"),
+    [
+        (None, (2500, 2250, 2750)),
+        ({"target": 1000}, (1000, 900, 1100)),
+        ({"target": 2000, "minimum": 1500, "maximum": 2000}, (2000, 1500, 2000)),
+    ],
+)
+def test_word_count_defaults(tmp_path: Path, word_count: dict[str, int] | None, expected: tuple[int, int, int]) -> None:
+    data = tiny_scheme()
+    if word_count is None:
+        del data["word_count"]
+    else:
+        data["word_count"] = word_count
+    scheme = load_scheme(write_yaml(tmp_path / "tiny.yaml", data))
+    assert (scheme.word_target, scheme.word_minimum, scheme.word_maximum) == expected
+
+
+def test_load_by_id_from_the_configured_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_yaml(tmp_path / "tiny.yaml", tiny_scheme())
+    write_yaml(tmp_path / "other.yaml", tiny_scheme("other"))
+    write_yaml(tmp_path / "tiny.prototypes.yaml", {"schema": "ksb-prototypes/1", "criteria": {}})
+    monkeypatch.setenv("KSB_CRITERIA_DIR", str(tmp_path))
+    assert corpus_dir() == tmp_path
+    assert load_scheme("tiny").id == "tiny"
+    assert [scheme.id for scheme in list_schemes()] == ["other", "tiny"]
+
+
+def test_unknown_scheme_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_yaml(tmp_path / "tiny.yaml", tiny_scheme())
+    monkeypatch.setenv("KSB_CRITERIA_DIR", str(tmp_path))
+    with pytest.raises(CriteriaError, match=re.escape("unknown scheme 'nope'; known schemes: tiny (or give a .yaml file)")) as info:
+        load_scheme("nope")
+    assert info.value.path is None
+
+
+def test_scheme_file_not_found(tmp_path: Path) -> None:
+    path = tmp_path / "missing.yaml"
+    with pytest.raises(CriteriaError, match="scheme file not found; check the path") as info:
+        load_scheme(path)
+    assert info.value.path == path
+
+
+def test_loading_is_cached_until_the_file_changes(tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "tiny.yaml", tiny_scheme())
+    first = load_scheme(path)
+    assert load_scheme(path) is first
+    data = tiny_scheme()
+    data["title"] = "Changed title"
+    write_yaml(path, data)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert load_scheme(path).title == "Changed title"
+
+
+# ----------------------------------------------------------------------------------------
+# Invalid scheme files
+# ----------------------------------------------------------------------------------------
+
+
+def _set(*keys: Any, value: Any) -> Callable[[dict[str, Any]], None]:
+    def mutate(data: dict[str, Any]) -> None:
+        target = data
+        for key in keys[:-1]:
+            target = target[key]
+        target[keys[-1]] = value
+
+    return mutate
+
+
+def _delete(*keys: Any) -> Callable[[dict[str, Any]], None]:
+    def mutate(data: dict[str, Any]) -> None:
+        target = data
+        for key in keys[:-1]:
+            target = target[key]
+        del target[keys[-1]]
+
+    return mutate
+
+
+def _duplicate_first(data: dict[str, Any]) -> None:
+    data["criteria"].append(copy.deepcopy(data["criteria"][0]))
+
+
+INVALID = [
+    ("wrong schema", _set("schema", value="ksb-criteria/2"), "'schema' must be 'ksb-criteria/1', got 'ksb-criteria/2'"),
+    ("missing schema", _delete("schema"), "missing top-level key 'schema'"),
+    ("missing criteria", _delete("criteria"), "missing top-level key 'criteria'"),
+    ("missing analysed_method", _delete("analysed_method"), "missing top-level key 'analysed_method'"),
+    ("empty id", _set("id", value=""), "scheme: 'id' must be a non-empty string, got ''"),
+    ("title not a string", _set("title", value=["a"]), "scheme: 'title' must be a non-empty string, got ['a']"),
+    ("empty criteria", _set("criteria", value=[]), "'criteria' must be a non-empty list"),
+    ("criteria as mapping", _set("criteria", value={"K1.1": "x"}), "'criteria' must be a non-empty list"),
+    (
+        "record not a mapping",
+        _set("criteria", 1, value="S2.10"),
+        "criteria record 2: must be a mapping with code, grade, method, theme, description",
+    ),
+    ("duplicate code", _duplicate_first, "criteria record 4 (K1.1): duplicate code K1.1"),
+    (
+        "bad grade",
+        _set("criteria", 0, "grade", value="merit"),
+        "criteria record 1 (K1.1): 'grade' must be 'pass' or 'distinction', got 'merit'",
+    ),
+    ("lower-case code", _set("criteria", 0, "code", value="k1.1"), "criteria record 1 (k1.1): code 'k1.1' must look like K1.1 or S2.10"),
+    ("code without letter", _set("criteria", 0, "code", value="1.1"), "criteria record 1 (1.1): code '1.1' must look like K1.1 or S2.10"),
+    ("three-level code", _set("criteria", 0, "code", value="K1.1.1"), "criteria record 1 (K1.1.1): code 'K1.1.1' must look like K1.1 or S2.10"),
+    ("code with a space", _set("criteria", 0, "code", value="K 1.1"), "criteria record 1 (K 1.1): code 'K 1.1' must look like K1.1 or S2.10"),
+    ("code not a string", _set("criteria", 0, "code", value=11), "criteria record 1: 'code' must be a non-empty string, got 11"),
+    (
+        "missing description",
+        _delete("criteria", 0, "description"),
+        "criteria record 1 (K1.1): 'description' must be a non-empty string, got None",
+    ),
+    ("blank theme", _set("criteria", 1, "theme", value="   "), "criteria record 2 (S2.10): 'theme' must be a non-empty string, got '   '"),
+    (
+        "unknown method",
+        _set("criteria", 1, "method", value="showcase"),
+        "criteria record 2 (S2.10): method 'showcase' is not one of the scheme's methods "
+        "(work-based project, professional discussion)",
+    ),
+    (
+        "analysed method with no criteria",
+        lambda data: data.update(
+            analysed_method="practical observation",
+            methods={**data["methods"], "practical observation": "Observed at work."},
+        ),
+        "analysed_method 'practical observation' has no criteria",
+    ),
+    ("guidance not a list", _set("criteria", 0, "guidance", value="a note"), "criteria record 1 (K1.1): 'guidance' must be a list of strings"),
+    ("guidance of numbers", _set("criteria", 0, "guidance", value=[1, 2]), "criteria record 1 (K1.1): 'guidance' must be a list of strings"),
+    ("methods not a mapping", _set("methods", value=["work-based project"]), "'methods' must map each method name to a non-empty description"),
+    ("word_count not a mapping", _set("word_count", value=2500), "'word_count' must be a mapping with target, minimum and maximum"),
+    *[
+        (f"word_count {name}", _set("word_count", value=value), "'word_count' needs positive integers with minimum <= target <= maximum")
+        for name, value in [
+            ("min > max", {"target": 2500, "minimum": 2800, "maximum": 2700}),
+            ("target > max", {"target": 3000, "minimum": 2250, "maximum": 2750}),
+            ("target < min", {"target": 2000, "minimum": 2250, "maximum": 2750}),
+            ("negative", {"target": 2500, "minimum": -1, "maximum": 2750}),
+            ("zero", {"target": 0, "minimum": 0, "maximum": 0}),
+            ("string", {"target": "2500"}),
+            ("float", {"target": 2500, "minimum": 2250.5, "maximum": 2750}),
+        ]
+    ],
+]
+
+
+@pytest.mark.parametrize(("mutate", "message"), [case[1:] for case in INVALID], ids=[case[0] for case in INVALID])
+def test_invalid_scheme(tmp_path: Path, mutate: Callable[[dict[str, Any]], None], message: str) -> None:
+    data = tiny_scheme()
+    mutate(data)
+    path = write_yaml(tmp_path / "tiny.yaml", data)
+    with pytest.raises(CriteriaError, match=re.escape(message)) as info:
+        load_scheme(path)
+    assert str(info.value) == message
+    assert info.value.path == path.resolve()
+    assert info.value.one_line() == f"{path.resolve()}: {' '.join(message.split())}"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("schema: ksb-criteria/1\nid: tiny\ncriteria:\n  - code: K1.1\n   grade: pass\n", "not valid YAML at line 5; fix the syntax"),
+        ("schema: ksb-criteria/1\ncriteria: [K1.1, \n", "not valid YAML at line 3; fix the syntax"),
+        ("- code: K1.1\n- code: K1.2\n", "a scheme file must be a YAML mapping with 'schema', 'id' and 'criteria'"),
+        ("just a string\n", "a scheme file must be a YAML mapping with 'schema', 'id' and 'criteria'"),
+        ("", "a scheme file must be a YAML mapping with 'schema', 'id' and 'criteria'"),
+    ],
+    ids=["bad indentation", "unclosed list", "top-level list", "top-level string", "empty"],
+)
+def test_not_a_scheme_mapping(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CriteriaError, match=re.escape(message)) as info:
+        load_scheme(path)
+    assert info.value.path == path.resolve()
+
+
+def test_scheme_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.yaml"
+    path.write_bytes(yaml.safe_dump(tiny_scheme()).encode("utf-8") + b"# caf\xe9\n")
+    with pytest.raises(CriteriaError, match=re.escape("cannot read the scheme file (UnicodeDecodeError); save it as UTF-8 text")) as info:
+        load_scheme(path)
+    assert info.value.path == path.resolve()
+
+
+def test_criteria_error_is_an_analyser_error() -> None:
+    assert issubclass(CriteriaError, AnalyserError)
+
+
+# README validation rules (criteria_corpus/README.md, "Validation"). Method names are free (other standards use
+# "showcase" etc.) and whitespace in descriptions is normalised on load, as the README says.
+README_RULES = [
+    ("unknown top-level field (rule 3)", _set("word_cont", value={"target": 2500}), "word_cont"),
+    ("id differs from the file stem (rule 4)", _set("id", value="something-else"), "id"),
+    ("id not kebab case (rule 4)", _set("id", value="Tiny_Scheme"), "id"),
+    ("methods missing (top-level table: required)", _delete("methods"), "methods"),
+    ("unknown criterion field looks_for (rule 9)", _set("criteria", 0, "looks_for", value=["x"]), "looks_for"),
+    ("code with a lower-case suffix (rule 10)", _set("criteria", 0, "code", value="K1.1a"), "K1.1a"),
+    ("report_areas of numbers (rule 14)", _set("report_areas", value=[1, 2]), "report_areas"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "word"), [case[1:] for case in README_RULES], ids=[case[0] for case in README_RULES])
+def test_readme_validation_rules(tmp_path: Path, mutate: Callable[[dict[str, Any]], None], word: str) -> None:
+    data = tiny_scheme()
+    mutate(data)
+    path = write_yaml(tmp_path / "tiny.yaml", data)
+    with pytest.raises(CriteriaError, match=re.escape(word)):
+        load_scheme(path)
+
+
+# ----------------------------------------------------------------------------------------
+# Prototype files
+# ----------------------------------------------------------------------------------------
+
+
+def test_prototypes_are_merged(tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "tiny.yaml", tiny_scheme())
+    write_yaml(
+        tmp_path / "tiny.prototypes.yaml",
+        {
+            "schema": "ksb-prototypes/1",
+            "scheme": "tiny",
+            "criteria": {
+                "K1.1": {
+                    "looks_for": ["names the mission", "  links it to service  "],
+                    "cues": ["Mission Statement", "Strategy"],
+                    "examples": ["Our mission is to help."],
+                    "negatives": ["We sell shoes."],
+                    "distinguish": "Not K1.2.",
+                }
+            },
+        },
+    )
+    scheme = load_scheme(path)
+    k11, s210, _ = scheme.criteria
+    assert k11.looks_for == ("names the mission", "links it to service")
+    assert k11.cues == ("mission statement", "strategy")
+    assert k11.examples == ("Our mission is to help.",)
+    assert k11.negatives == ("We sell shoes.",)
+    assert k11.distinguish == "Not K1.2."
+    assert k11.description == "Evidences that they understand the mission."
+    assert (s210.looks_for, s210.cues, s210.examples, s210.negatives, s210.distinguish) == ((), (), (), (), "")
+
+
+def test_scheme_without_prototypes_has_no_authored_material(tmp_path: Path) -> None:
+    scheme = load_scheme(write_yaml(tmp_path / "tiny.yaml", tiny_scheme()))
+    assert all(c.looks_for == c.cues == c.examples == c.negatives == () for c in scheme.criteria)
+
+
+@pytest.mark.parametrize(
+    ("prototypes", "message"),
+    [
+        (
+            {"schema": "ksb-prototypes/1", "criteria": {"K1.1": {"cues": ["x"]}, "K9.9": {"cues": ["y"]}}},
+            "prototypes for unknown criterion 'K9.9'",
+        ),
+        ({"schema": "ksb-criteria/1", "criteria": {}}, "a prototypes file must be a mapping with schema 'ksb-prototypes/1'"),
+        (["K1.1"], "a prototypes file must be a mapping with schema 'ksb-prototypes/1'"),
+        ({"schema": "ksb-prototypes/1", "criteria": ["K1.1"]}, "'criteria' must map criterion codes to their prototypes"),
+        ({"schema": "ksb-prototypes/1", "criteria": {"K1.1": ["x"]}}, "prototypes for K1.1: must be a mapping"),
+        ({"schema": "ksb-prototypes/1", "criteria": {"K1.1": {"cues": "x"}}}, "prototypes for K1.1: 'cues' must be a list of strings"),
+    ],
+    ids=["unknown code", "wrong schema", "not a mapping", "criteria a list", "record a list", "cues a string"],
+)
+def test_invalid_prototypes(tmp_path: Path, prototypes: Any, message: str) -> None:
+    path = write_yaml(tmp_path / "tiny.yaml", tiny_scheme())
+    prototypes_path = write_yaml(tmp_path / "tiny.prototypes.yaml", prototypes)
+    with pytest.raises(CriteriaError, match=re.escape(message)) as info:
+        load_scheme(path)
+    assert str(info.value) == message
+    assert info.value.path == prototypes_path.resolve()
