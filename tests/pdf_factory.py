@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-__all__ = ["ReportPDF", "wrap", "filler_words"]
+__all__ = ["ReportPDF", "wrap", "filler_words", "raw_pdf"]
 
 SOFT_HYPHEN = "\u00ad"
 MARGIN = 56.0
@@ -150,3 +150,31 @@ class _Canvas(FPDF):
             self.set_xy(MARGIN, self.h - 45)
             text = self.footer_format.format(n=self.page_no(), nb="{nb}")
             self.cell(w=self.w - 2 * MARGIN, h=12, text=text, align="C")
+
+
+def raw_pdf(content: list[str]) -> bytes:
+    """A one-page PDF drawing ``content`` (content-stream operators), with Helvetica as
+    /F1 and Helvetica-Bold as /F2: for layouts fpdf2 does not produce."""
+    stream = "\n".join(content).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>",
+    ]
+    data = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(data)
+    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return data

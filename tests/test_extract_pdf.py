@@ -12,7 +12,7 @@ from fpdf import FPDF
 
 from analyser.errors import InputError
 from analyser.extract.pdf import extract_pdf
-from tests.pdf_factory import SOFT_HYPHEN, ReportPDF, filler_words, wrap
+from tests.pdf_factory import SOFT_HYPHEN, ReportPDF, filler_words, raw_pdf, wrap
 
 DEV_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
 HEADER = "Work-based project report - Jane Doe"
@@ -109,13 +109,21 @@ def test_hyphenated_line_end_is_mended(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("word", "head"),
-    [("follow-up", "follow-"), ("28-day", "28-"), ("long-term", "long-")],
+    ("word", "head", "seen_elsewhere"),
+    [
+        ("follow-up", "follow-", True),
+        ("28-day", "28-", False),
+        ("long-term", "long-", True),
+        ("self-service", "self-", False),
+    ],
 )
-def test_real_hyphen_at_line_end_is_kept(tmp_path: Path, word: str, head: str) -> None:
+def test_real_hyphen_at_line_end_is_kept(
+    tmp_path: Path, word: str, head: str, seen_elsewhere: bool
+) -> None:
     text = forced_break("We agreed", word, "with the customer.", head)
     report = ReportPDF().heading("Notes", 15)
-    report.paragraph(f"A {word} is useful {filler_words(8)}.")  # the word seen elsewhere
+    if seen_elsewhere:
+        report.paragraph(f"A {word} is useful {filler_words(8)}.")
     report.paragraph(text)
     document = extract_pdf(report.save(tmp_path / "compound.pdf"))
     assert document.blocks[-1].text == text
@@ -141,6 +149,83 @@ def test_bulleted_and_numbered_lines_become_list_items(tmp_path: Path) -> None:
         ("list_item", items[1]),
         ("list_item", items[2]),
         ("paragraph", "That was the plan."),
+    ]
+
+
+def test_bold_body_size_headings(tmp_path: Path) -> None:
+    report = ReportPDF(header_text=HEADER, footer_format="{n}")
+    report.heading("Still being charged", 16)
+    for number, title in enumerate(["Introduction", "What I did", "Annex A - Emails"]):
+        report.heading(title, 11)  # bold, the body's size
+        report.paragraph(filler_words(70, offset=number))
+    document = extract_pdf(report.save(tmp_path / "bold.pdf"))
+    headings = [(block.text, block.level) for block in document.blocks if block.kind == "heading"]
+    assert headings == [
+        ("Still being charged", 1),
+        ("Introduction", 2),
+        ("What I did", 2),
+        ("Annex A - Emails", 2),
+    ]
+
+
+def table_pdf(path: Path, rows: list[tuple[str, ...]]) -> Path:
+    """A heading, a paragraph, a table long enough to run over pages, a paragraph."""
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_margins(56, 70, 56)
+    pdf.set_auto_page_break(True, 70)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 15)
+    pdf.cell(text="Evidence log", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(8)
+    pdf.set_font("Helvetica", "", 11)
+    for offset in range(4):
+        pdf.multi_cell(w=0, h=14, text=filler_words(80, offset=offset))
+        pdf.ln(8)
+    pdf.multi_cell(w=0, h=14, text="The table below lists every contact, in date order.")
+    pdf.ln(8)
+    with pdf.table(col_widths=(60, 50, 170), repeat_headings=1) as table:
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.ln(8)
+    pdf.multi_cell(w=0, h=14, text="After the table the report goes on.")
+    pdf.output(str(path))
+    return path
+
+
+def test_table_becomes_one_block_of_rows_without_repeated_header(tmp_path: Path) -> None:
+    rows = [("Date", "Channel", "Summary")] + [
+        (
+            f"{day:02d}/03/2025",
+            "Phone" if day % 2 else "Email",
+            f"Contact number {day} about the refund, the customer asked for an update "
+            "and a callback was booked",
+        )
+        for day in range(1, 31)
+    ]
+    document = extract_pdf(table_pdf(tmp_path / "table.pdf", rows))
+    assert document.pages is not None and document.pages >= 2
+    kinds = [block.kind for block in document.blocks]
+    assert kinds == ["heading"] + ["paragraph"] * 5 + ["table", "paragraph"]
+    assert document.blocks[-2].text.split("\n") == [" | ".join(cells) for cells in rows]
+    assert document.blocks[-1].text == "After the table the report goes on."
+
+
+def test_font_size_scaled_by_the_text_matrix(tmp_path: Path) -> None:
+    # some producers set "1 Tf" and scale glyphs with the text matrix (and the CTM)
+    content = ["q 0.5 0 0 0.5 0 0 cm", "BT /F1 1 Tf 36 0 0 36 144 1400 Tm (Scaled title) Tj ET"]
+    for number in range(12):
+        y = 1320 - 28 * number
+        text = f"Body line {number} of a paragraph drawn with a unit font size"
+        content.append(f"BT /F1 1 Tf 22 0 0 22 144 {y} Tm ({text}) Tj ET")
+    content.append("Q")
+    path = tmp_path / "scaled.pdf"
+    path.write_bytes(raw_pdf(content))
+    document = extract_pdf(path)
+    assert [(block.kind, block.style) for block in document.blocks] == [
+        ("heading", "pdf:18.0"),
+        ("paragraph", "pdf:11.0"),
     ]
 
 

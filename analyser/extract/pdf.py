@@ -9,20 +9,28 @@ cells, a bullet) are walked character by character, to find where the runs start
 
 From the lines we then:
 
-* drop repeated page headers/footers (same text, modulo digits, at the top or bottom of
-  many pages) and page numbers ("3", "Page 3 of 9", "- 3 -");
+* drop repeated page headers/footers (same text, modulo digits, in the top or bottom
+  margin of many pages), page numbers ("3", "Page 3 of 9", "- 3 -") and table header
+  rows repeated at the top of a page;
 * re-join paragraphs: a new paragraph starts after a vertical gap wider than the normal
   line pitch, a change of font size or weight, an indent/outdent, a bullet or number
   marker, or a previous line that stopped short although the next word would have fit;
-* repair hyphenation at line ends, keeping real compound hyphens ("follow-up");
+* gather tables (lines showing columns) into one block, a row per line, cells joined
+  by " | ";
+* mend words broken at line ends: drop the hyphen of a split word ("manage-" "ment"),
+  keep a compound's ("follow-up"), and glue words a narrow table cell broke without one;
 * call a short paragraph in a larger or bold font a heading, its level ranked by font
   size (largest = 1), and strip bullets/numbers off list items.
+
+Layout decisions are relative to the document's own body text (its font size, line
+pitch and margins), never to fixed sizes. ``Block.page`` is 1-based.
 """
 
 from __future__ import annotations
 
 import ctypes
 import hashlib
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -110,9 +118,11 @@ class _Line:
 
 @dataclass
 class _Paragraph:
+    """Consecutive lines that make one block."""
+
     lines: list[_Line] = field(default_factory=list)
     text: str = ""
-    marker: str = ""  # "bullet" / "number" for list items
+    marker: str = ""  # "bullet" / "number" for a list item, "table" for a table
 
 
 class _FontCache:
@@ -155,7 +165,7 @@ def extract_pdf(path: Path, *, max_pages: int = 300) -> Document:
                 path=path,
             )
         fonts = _FontCache()
-        pages = [_read_page(pdf, index, fonts) for index in range(n_pages)]
+        pages = [_read_page(pdf, index, fonts, path) for index in range(n_pages)]
     finally:
         pdf.close()
     text_chars = sum(len("".join(line.text.split())) for page in pages for line in page)
@@ -212,9 +222,16 @@ def _open_pdf(data: bytes, path: Path) -> pdfium.PdfDocument:
 # --------------------------------------------------------------------------- pages to lines
 
 
-def _read_page(pdf: pdfium.PdfDocument, index: int, fonts: _FontCache) -> list[_Line]:
+def _read_page(
+    pdf: pdfium.PdfDocument, index: int, fonts: _FontCache, path: Path
+) -> list[_Line]:
     """The printed lines of one page, in content-stream order."""
-    page = pdf[index]
+    try:
+        page = pdf[index]
+    except pdfium.PdfiumError as err:
+        raise InputError(
+            f"corrupt .pdf file: page {index + 1} cannot be read; export it again", path=path
+        ) from err
     textpage = page.get_textpage()
     try:
         raw = textpage.raw
@@ -288,7 +305,7 @@ def _split_runs(raw: object, text: str, start: int, end: int, fonts: _FontCache)
             runs.append(_make_run(raw, run_start, _rstrip_index(text, run_start, i), fonts))
             run_start = i
         current, baseline = obj, y.value
-        jump = 0.6 * (pdfium_c.FPDFText_GetFontSize(raw, i) or 1.0)
+        jump = 0.6 * (_char_size(raw, i) or 1.0)
     runs.append(_make_run(raw, run_start, end, fonts))
     return runs
 
@@ -316,7 +333,7 @@ def _make_run(
         x0, b0, t0 = left.value, bottom.value, top.value
         pdfium_c.FPDFText_GetCharBox(raw, end - 1, left, right, bottom, top)
         box = (min(x0, left.value), right.value, min(b0, bottom.value), max(t0, top.value))
-    size = pdfium_c.FPDFText_GetFontSize(raw, start)
+    size = _char_size(raw, start)
     return _Run(
         start=start,
         end=end,
@@ -328,6 +345,16 @@ def _make_run(
         size=round(size, 1),
         bold=fonts.is_bold(raw, start),
     )
+
+
+def _char_size(raw: object, index: int) -> float:
+    """The printed font size of a character: its ``Tf`` size scaled by its text and
+    page matrices (some producers set ``1 Tf`` and scale with the matrix)."""
+    matrix = pdfium_c.FS_MATRIX()
+    size = pdfium_c.FPDFText_GetFontSize(raw, index)
+    if pdfium_c.FPDFText_GetMatrix(raw, index, matrix):
+        size *= math.hypot(matrix.c, matrix.d)
+    return float(size)
 
 
 def _runs_to_lines(runs: list[_Run], text: str, page: int, open_end: bool) -> list[_Line]:
@@ -403,22 +430,72 @@ def _line_from_runs(runs: list[_Run], text: str, page: int, open_end: bool) -> _
 
 
 def _drop_headers_footers(pages: list[list[_Line]]) -> None:
-    """Mark repeated page headers/footers and page numbers as dropped."""
+    """Mark page headers/footers and page numbers as dropped.
+
+    A header or footer sits in the top or bottom margin: one or two lines set apart from
+    the body by a gap wider than a line. It is dropped when its text (digits aside) recurs
+    at about the same height on at least 40% of the pages; a page number always is.
+    """
+    all_lines = [line for lines in pages for line in lines]
+    if not all_lines:
+        return
+    layout = _measure_layout(all_lines)
+    gap = 1.3 * layout.pitch_ratio * layout.body_size
     candidates: list[list[tuple[_Line, bool]]] = []  # (line, at the very edge)
-    counts: Counter[str] = Counter()
+    counts: Counter[tuple[str, int]] = Counter()
     for lines in pages:
-        edge = _edge_lines(lines)
+        edge = _edge_lines(lines, gap)
         candidates.append(edge)
-        for key in {_header_key(line.text) for line, _ in edge}:
-            counts[key] += 1
+        keys = set()
+        for line, _ in edge:
+            text, height = _header_key(line.text), round(line.baseline / 8)
+            keys.update((text, height + shift) for shift in (-1, 0, 1))
+        counts.update(keys)
     threshold = max(2, round(0.4 * len(pages)))
     for edge in candidates:
         for line, outermost in edge:
-            if counts[_header_key(line.text)] >= threshold and len(pages) > 1:
+            if counts[(_header_key(line.text), round(line.baseline / 8))] >= threshold:
                 line.dropped = True
             elif outermost and _PAGE_NUMBER.match(line.text):
                 line.dropped = True
     _drop_fixed_lines(pages)
+
+
+def _edge_lines(lines: list[_Line], gap: float) -> list[tuple[_Line, bool]]:
+    """Lines in the page's top and bottom margins, flagged if outermost.
+
+    A margin holds the one or two outermost baselines, if a gap wider than ``gap``
+    separates them from the rest of the page.
+    """
+    if not lines:
+        return []
+    baselines = sorted({round(line.baseline) for line in lines}, reverse=True)
+    bands: list[int] = []
+    for value in baselines:  # merge baselines within 2pt
+        if not bands or bands[-1] - value > 2:
+            bands.append(value)
+    edge_bands: set[int] = set()
+    for ordered in (bands, bands[::-1]):
+        for size in (1, 2):
+            zone, rest = ordered[:size], ordered[size : size + 1]
+            if not rest or abs(zone[-1] - rest[0]) > gap:
+                edge_bands.update(zone)
+                break
+    outer_bands = {bands[0], bands[-1]} & edge_bands
+    band_of = {}
+    for value in baselines:
+        band_of[value] = next(band for band in bands if band - value <= 2)
+    edge = []
+    for line in lines:
+        band = band_of[round(line.baseline)]
+        if band in edge_bands:
+            edge.append((line, band in outer_bands))
+    return edge
+
+
+def _header_key(text: str) -> str:
+    """A line's text with digits and case ignored, for spotting repeats across pages."""
+    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
 
 
 def _drop_fixed_lines(pages: list[list[_Line]]) -> None:
@@ -437,33 +514,6 @@ def _drop_fixed_lines(pages: list[list[_Line]]) -> None:
 
 def _position_key(line: _Line) -> tuple[str, int, int]:
     return (_header_key(line.text), round(line.x0 / 4), round(line.baseline / 4))
-
-
-def _edge_lines(lines: list[_Line]) -> list[tuple[_Line, bool]]:
-    """Lines on the two top-most and two bottom-most baselines, flagged if outermost."""
-    if not lines:
-        return []
-    baselines = sorted({round(line.baseline) for line in lines}, reverse=True)
-    bands = []
-    for value in baselines:  # merge baselines within 2pt
-        if not bands or bands[-1] - value > 2:
-            bands.append(value)
-    edge_bands = set(bands[:2] + bands[-2:])
-    outer_bands = {bands[0], bands[-1]}
-    band_of = {}
-    for value in baselines:
-        band_of[value] = next(band for band in bands if band - value <= 2)
-    edge = []
-    for line in lines:
-        band = band_of[round(line.baseline)]
-        if band in edge_bands:
-            edge.append((line, band in outer_bands))
-    return edge
-
-
-def _header_key(text: str) -> str:
-    """A line's text with digits and case ignored, for spotting repeats across pages."""
-    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
 
 
 def _drop_repeated_table_headers(pages: list[list[_Line]]) -> None:
@@ -510,30 +560,32 @@ class _Layout:
 
 
 def _measure_layout(lines: list[_Line]) -> _Layout:
-    """Body font size, usual line pitch (as a multiple of size) and right margin."""
+    """Body font size and, from the body's wide lines (not table cells), its line pitch
+    (as a multiple of the size), left margin and right edge."""
     sizes: Counter[tuple[float, bool]] = Counter()
     for line in lines:
         sizes[(round(line.size * 2) / 2, line.bold)] += len(line.text)
     (body_size, body_bold), _ = sizes.most_common(1)[0]
+    body = [line for line in lines if abs(line.size - body_size) <= 0.6 and line.cells == 1]
+    if body:
+        ends, starts = sorted(line.x1 for line in body), sorted(line.x0 for line in body)
+        width = ends[int(0.95 * (len(ends) - 1))] - starts[int(0.05 * (len(starts) - 1))]
+        wide = {id(line) for line in body if line.x1 - line.x0 >= 0.75 * width} or set(map(id, body))
+    else:
+        wide = set()
     pitches: Counter[float] = Counter()
     for previous, line in zip(lines, lines[1:]):
-        if (
-            previous.page == line.page
-            and abs(previous.size - body_size) <= 0.6
-            and abs(line.size - body_size) <= 0.6
-        ):
+        if id(previous) in wide and previous.page == line.page and abs(line.size - body_size) <= 0.6:
             pitch = previous.baseline - line.baseline
             if pitch > 0.5 * body_size:
                 pitches[round(pitch / body_size, 2)] += 1
     pitch_ratio = _low_mode(pitches) if pitches else 1.2
-    ends = sorted(
-        line.x1 for line in lines if abs(line.size - body_size) <= 0.6 and line.cells == 1
-    )
-    right_edge = ends[int(0.95 * (len(ends) - 1))] if ends else max(line.x1 for line in lines)
+    wide_lines = [line for line in lines if id(line) in wide] or lines
+    ends = sorted(line.x1 for line in wide_lines)
+    right_edge = ends[int(0.95 * (len(ends) - 1))]
+    left_margin = float(Counter(round(line.x0) for line in wide_lines).most_common(1)[0][0])
     long_lines = [line.open_end for line in lines if line.text.count(" ") >= 3]
     spaced_ends = sum(long_lines) / len(long_lines) if long_lines else 0.0
-    starts = Counter(round(line.x0) for line in lines if abs(line.size - body_size) <= 0.6)
-    left_margin = float(starts.most_common(1)[0][0]) if starts else 0.0
     return _Layout(body_size, body_bold, pitch_ratio, left_margin, right_edge, spaced_ends)
 
 
@@ -545,47 +597,6 @@ def _low_mode(values: Counter[float]) -> float:
         if count > best_count or (count == best_count and value < best):
             best, best_count = value, count
     return best
-
-
-def _heading_style(line: _Line, layout: _Layout) -> bool:
-    """Whether a line is set in a larger font than the body, or in bold where the body is not."""
-    return line.size >= layout.body_size + 1.0 or (line.bold and not layout.body_bold)
-
-
-def _same_style(a: _Line, b: _Line) -> bool:
-    return abs(a.size - b.size) <= 0.6 and a.bold == b.bold
-
-
-def _ended_short(a: _Line, b: _Line, layout: _Layout) -> bool:
-    """Whether ``b``'s first word would have fitted at the end of ``a`` (``a`` ended early)."""
-    first_word = b.text.split(" ", 1)[0]
-    char_width = (b.x1 - b.x0) / max(len(b.text), 1)
-    needed = (len(first_word) + 1) * char_width * 1.15 + 0.3 * b.size
-    return layout.right_edge - a.x1 > needed
-
-
-def _list_marker(line: _Line, evidence: bool, layout: _Layout) -> tuple[str, str] | None:
-    """``(kind, text without marker)`` if the line starts a list item (not a numbered heading).
-
-    A bullet glyph always counts; a dash or a number ("2.", "b)") only with ``evidence``
-    that a new paragraph starts here, a tab after it, or an indent.
-    """
-    if _heading_style(line, layout):
-        return None
-    match = _BULLET.match(line.text)
-    if match and len(line.text) > match.end():
-        return "bullet", line.text[match.end() :]
-    evidence = evidence or line.lead_marker
-    if line.lead_marker and line.text.startswith("o "):
-        return "bullet", line.text[2:]  # Word's second-level bullet, in Courier
-    indented = line.x0 > layout.left_margin + 0.5 * line.size
-    match = _DASH_BULLET.match(line.text)
-    if match and (evidence or indented):
-        return "bullet", line.text[match.end() :]
-    match = _NUMBER_MARKER.match(line.text)
-    if match and (evidence or indented):
-        return "number", line.text[match.end() :]
-    return None
 
 
 def _build_paragraphs(lines: list[_Line], layout: _Layout) -> list[_Paragraph]:
@@ -634,12 +645,72 @@ def _build_paragraphs(lines: list[_Line], layout: _Layout) -> list[_Paragraph]:
     return paragraphs
 
 
+def _breaks(a: _Line, b: _Line, paragraph: _Paragraph, layout: _Layout) -> bool:
+    """Whether line ``b`` starts a new paragraph after line ``a`` of ``paragraph``."""
+    if not _same_style(a, b) or a.cells > 1 or b.cells > 1:
+        return True
+    if a.page == b.page:
+        pitch = a.baseline - b.baseline
+        if pitch < 0.5 * b.size or pitch > 1.3 * layout.pitch_ratio * max(a.size, b.size) + 1.0:
+            return True
+    if _heading_style(b, layout):
+        return False  # wrapped (often centred) heading lines: only gaps and style split them
+    # the first line may stand out (a first-line indent, a bullet, a hanging indent)
+    if len(paragraph.lines) > 1 and abs(b.x0 - a.x0) > 0.5 * b.size:
+        return True
+    return _ended_short(a, b, layout)
+
+
+def _heading_style(line: _Line, layout: _Layout) -> bool:
+    """Whether a line is set in a larger font than the body, or in bold where the body is not."""
+    return line.size >= layout.body_size + 1.0 or (line.bold and not layout.body_bold)
+
+
+def _same_style(a: _Line, b: _Line) -> bool:
+    return abs(a.size - b.size) <= 0.6 and a.bold == b.bold
+
+
+def _ended_short(a: _Line, b: _Line, layout: _Layout) -> bool:
+    """Whether ``b``'s first word would have fitted at the end of ``a`` (``a`` ended early)."""
+    first_word = b.text.split(" ", 1)[0]
+    char_width = (b.x1 - b.x0) / max(len(b.text), 1)
+    needed = (len(first_word) + 1) * char_width * 1.15 + 0.3 * b.size
+    return layout.right_edge - a.x1 > needed
+
+
+def _list_marker(line: _Line, evidence: bool, layout: _Layout) -> tuple[str, str] | None:
+    """``(kind, text without marker)`` if the line starts a list item (not a numbered heading).
+
+    A bullet glyph always counts; a dash or a number ("2.", "b)") only with ``evidence``
+    that a new paragraph starts here, a tab after it, or an indent.
+    """
+    if _heading_style(line, layout):
+        return None
+    match = _BULLET.match(line.text)
+    if match and len(line.text) > match.end():
+        return "bullet", line.text[match.end() :]
+    evidence = evidence or line.lead_marker
+    if line.lead_marker and line.text.startswith("o "):
+        return "bullet", line.text[2:]  # Word's second-level bullet, in Courier
+    indented = line.x0 > layout.left_margin + 0.5 * line.size
+    match = _DASH_BULLET.match(line.text)
+    if match and (evidence or indented):
+        return "bullet", line.text[match.end() :]
+    match = _NUMBER_MARKER.match(line.text)
+    if match and (evidence or indented):
+        return "number", line.text[match.end() :]
+    return None
+
+
+# --------------------------------------------------------------------------- tables
+
+
 def _table_regions(lines: list[_Line], layout: _Layout) -> list[tuple[int, int]]:
     """``(start, end)`` of each run of lines that forms a table.
 
-    A table has at least two lines with several cells, and between them only narrow
-    lines (cell text wrapped within its column); it also takes the narrow lines just
-    above and below it that sit within a line's pitch of its rows.
+    A table has at least two lines that show columns (see :func:`_shows_columns`) and
+    between them only narrow lines (cell text wrapped within its column); it also takes
+    the narrow lines just above and below it that sit within a line's pitch of its rows.
     """
     width = layout.right_edge - layout.left_margin
     pitch = layout.pitch_ratio * layout.body_size
@@ -657,14 +728,14 @@ def _table_regions(lines: list[_Line], layout: _Layout) -> list[tuple[int, int]]
         for previous, line in zip(stretch, stretch[1:]):
             if line.page != previous.page:
                 low = line.baseline
-            elif line.baseline < low - 1.8 * pitch:
+            elif line.baseline < low - 2.5 * pitch:
                 return False
             low = min(low, line.baseline)
         return True
 
-    spans: list[list[int]] = []  # [start, end, multi-cell lines]
+    spans: list[list[int]] = []  # [start, end, lines that show columns]
     for index, line in enumerate(lines):
-        if line.cells < 2:
+        if not _shows_columns(lines[index - 1] if index else None, line):
             continue
         if (
             spans
@@ -683,15 +754,17 @@ def _table_regions(lines: list[_Line], layout: _Layout) -> list[tuple[int, int]]
         floor = regions[-1][1] if regions else 0
         first = lines[start]
         top = first.baseline
-        while (
-            start - 1 >= floor
-            and lines[start - 1].page == first.page
-            and narrow(lines[start - 1])
-            and not _heading_style(lines[start - 1], layout)
-            and first.baseline - 2 <= lines[start - 1].baseline <= top + 1.3 * pitch
-        ):
+        while start - 1 >= floor and lines[start - 1].page == first.page:
+            line = lines[start - 1]
+            row_mate = line.x1 <= first.x0 + 2 and abs(line.baseline - first.baseline) <= pitch
+            above = (
+                first.baseline - 2 <= line.baseline <= top + 1.3 * pitch
+                and not _heading_style(line, layout)
+            )
+            if not narrow(line) or not (row_mate or above):
+                break
             start -= 1
-            top = max(top, lines[start].baseline)
+            top = max(top, line.baseline)
         last = lines[end - 1]
         low = min(line.baseline for line in lines[start:end] if line.page == last.page)
         while end < len(lines) and narrow(lines[end]) and not _heading_style(lines[end], layout):
@@ -705,6 +778,17 @@ def _table_regions(lines: list[_Line], layout: _Layout) -> list[tuple[int, int]]
             start = regions.pop()[0]
         regions.append((start, end))
     return regions
+
+
+def _shows_columns(previous: _Line | None, line: _Line) -> bool:
+    """Whether a line shows table columns: cells side by side, or a jump up to the next cell."""
+    if line.cells > 1:
+        return True
+    if previous is None or previous.page != line.page:
+        return False
+    beside = abs(line.baseline - previous.baseline) <= 0.3 * line.size and line.x0 > previous.x1
+    back_up = line.baseline > previous.baseline + 0.5 * line.size
+    return (beside or back_up) and line.x0 > previous.x0 + line.size
 
 
 def _table_text(region: list[_Line], layout: _Layout, vocabulary: _Vocabulary) -> str:
@@ -767,6 +851,9 @@ def _cell_text(fragments: list[_Line], layout: _Layout, vocabulary: _Vocabulary)
         else:
             text = _join_lines(text, b.text)
     return text
+
+
+# --------------------------------------------------------------------------- words broken at line ends
 
 
 class _Vocabulary:
@@ -836,22 +923,6 @@ def _split_word(a: _Line, b: _Line, layout: _Layout, vocabulary: _Vocabulary) ->
 def _reaches_margin(a: _Line, layout: _Layout) -> bool:
     """Whether ``a`` runs to the page's right margin (body text, not a table cell)."""
     return layout.right_edge - a.x1 < 3 * a.size
-
-
-def _breaks(a: _Line, b: _Line, paragraph: _Paragraph, layout: _Layout) -> bool:
-    """Whether line ``b`` starts a new paragraph after line ``a`` of ``paragraph``."""
-    if not _same_style(a, b) or a.cells > 1 or b.cells > 1:
-        return True
-    if a.page == b.page:
-        pitch = a.baseline - b.baseline
-        if pitch < 0.5 * b.size or pitch > 1.3 * layout.pitch_ratio * max(a.size, b.size) + 1.0:
-            return True
-    if _heading_style(b, layout):
-        return False  # wrapped (often centred) heading lines: only gaps and style split them
-    # the first line may stand out (a first-line indent, a bullet, a hanging indent)
-    if len(paragraph.lines) > 1 and abs(b.x0 - a.x0) > 0.5 * b.size:
-        return True
-    return _ended_short(a, b, layout)
 
 
 def _join_lines(text: str, next_text: str) -> str:
@@ -935,7 +1006,8 @@ def _build_blocks(pages: list[list[_Line]]) -> list[Block]:
 
 
 def _is_heading(paragraph: _Paragraph, layout: _Layout) -> bool:
-    """A short stand-alone paragraph in a larger font, or in bold where the body is not."""
+    """A short stand-alone paragraph in a larger font, in bold where the body is not, or
+    (one line) in capitals."""
     first = paragraph.lines[0]
     words = paragraph.text.split()
     if paragraph.marker or len(paragraph.lines) > 3 or not words or len(words) > 30:
@@ -950,8 +1022,17 @@ def _is_heading(paragraph: _Paragraph, layout: _Layout) -> bool:
     if first.bold and not layout.body_bold and first.size >= layout.body_size - 0.6:
         middle = (first.x0 + first.x1) / 2 - (layout.left_margin + layout.right_edge) / 2
         placed = first.x0 <= layout.left_margin + 4 * first.size or abs(middle) <= 2 * first.size
-        return placed and len(words) <= 20 and not text.endswith((".", ",", ";", ":"))
-    return False
+        if text.endswith(":"):
+            return placed and len(words) <= 8
+        return placed and len(words) <= 20 and not text.endswith((".", ",", ";"))
+    letters = [ch for ch in text if ch.isalpha()]
+    return (
+        len(paragraph.lines) == 1
+        and text.isupper()
+        and len(letters) >= 5
+        and len(words) <= 12
+        and not text.endswith((".", ",", ";", ":"))
+    )
 
 
 def _style_key(line: _Line) -> tuple[float, bool]:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ..datamodel import Analysis
+from .claims import compare_claims
 
 __all__ = ["SCHEMA", "to_document", "to_json"]
 
@@ -75,6 +76,8 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
             for result in analysis.criteria
         ],
         "summary": summary,
+        # Extension (CONTRACT.md allows new keys): the report's own claims against the evidence.
+        "claims": compare_claims(analysis).as_dict(),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from ..datamodel import Analysis
+from .claims import compare_claims
 
 __all__ = ["to_text"]
 
@@ -73,7 +74,24 @@ def to_text(analysis: Analysis) -> str:
         "",
         f"Gaps: {', '.join(gaps) if gaps else 'none'}",
         f"To review: {', '.join(review) if review else 'none'}",
+        *_claim_lines(analysis),
         "",
         "KSB Analyser suggests where evidence may be; an assessor decides. Use --format json for the full evidence.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _claim_lines(analysis: Analysis) -> list[str]:
+    """The report's own mapping (codes it names) against what the analyser found."""
+    claims = compare_claims(analysis)
+    if not claims.made:
+        return ["Your mapping: none found (the report names no criterion codes)"]
+    lines = [
+        f"Your mapping: the report names {len(claims.claimed)} of {len(analysis.criteria)} criteria; "
+        f"{claims.disagreements} disagree with what was found",
+        f"  claimed, not found: {', '.join(claims.claimed_not_found) or 'none'}",
+        f"  found, not claimed: {', '.join(claims.found_not_claimed) or 'none'}",
+    ]
+    if claims.claimed_to_review:
+        lines.append(f"  claimed, evidence weak: {', '.join(claims.claimed_to_review)}")
+    return lines
