@@ -55,7 +55,7 @@ def main() -> None:
 @main.command(context_settings=CONTEXT)
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--scheme", default="st0071-highfield", show_default=True, help="Scheme id (see `ksb schemes`) or a scheme .yaml file.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html", "mapping"]), default="text", show_default=True, help="Output format: a summary, the JSON document, a self-contained HTML page, or the criteria mapping document (.docx, needs -o).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file instead of stdout.")
 @_limit_options
 def analyse(path: Path, scheme: str, fmt: str, output: Path | None, max_file_mb: float, max_pages: int) -> None:
@@ -65,9 +65,13 @@ def analyse(path: Path, scheme: str, fmt: str, output: Path | None, max_file_mb:
     Examples:
       ksb analyse report.docx
       ksb analyse report.docx --format json -o report.json
+      ksb analyse report.docx --format html -o report.html
+      ksb analyse report.docx --format mapping -o mapping.docx
     """
     from .pipeline import analyse as run_analysis
 
+    if fmt == "mapping" and output is None:
+        _fail(f"{path}: --format mapping writes a Word file; add -o mapping.docx", EXIT_USAGE)
     try:
         analysis = run_analysis(path, scheme=scheme, settings=_settings(max_file_mb, max_pages))
     except InputError as err:
@@ -80,6 +84,16 @@ def analyse(path: Path, scheme: str, fmt: str, output: Path | None, max_file_mb:
         from .render.json import to_json
 
         text = to_json(analysis) + "\n"
+    elif fmt == "html":
+        from .render.html import to_html
+
+        text = to_html(analysis)
+    elif fmt == "mapping" and output is not None:
+        from .render.mapping import write_mapping
+
+        write_mapping(analysis, output)
+        click.echo(f"wrote {output}", err=True)
+        return
     else:
         from .render.text import to_text
 
@@ -95,23 +109,40 @@ def analyse(path: Path, scheme: str, fmt: str, output: Path | None, max_file_mb:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--outdir", "outdir", type=click.Path(path_type=Path, file_okay=False), required=True, help="Folder for <stem>.json files and cohort.csv.")
+@click.option("-o", "--outdir", "outdir", type=click.Path(path_type=Path, file_okay=False), required=True, help="Folder for <stem>.json files, cohort.csv and errors.csv.")
 @click.option("--scheme", default="st0071-highfield", show_default=True, help="Scheme id or a scheme .yaml file.")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Reports analysed in parallel (processes).")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Reports analysed in parallel (worker processes).")
+@click.option("--resume", is_flag=True, help="Skip reports whose JSON in OUTDIR already analysed the same file (same sha256).")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds one report may take before it is stopped and recorded as failed.")
+@click.option("--max-memory-mb", type=click.IntRange(min=256), default=2048, show_default=True, help="Memory (address space) one worker may use; a report needing more is stopped and recorded as failed.")
 @_limit_options
-def batch(inputs: tuple[str, ...], outdir: Path, scheme: str, jobs: int, max_file_mb: float, max_pages: int) -> None:
+def batch(
+    inputs: tuple[str, ...],
+    outdir: Path,
+    scheme: str,
+    jobs: int,
+    resume: bool,
+    timeout_s: float,
+    max_memory_mb: int,
+    max_file_mb: float,
+    max_pages: int,
+) -> None:
     """Analyse many reports: files, folders (searched recursively) or globs.
 
-    Writes OUTDIR/<stem>.json per report and OUTDIR/cohort.csv (one row per report). A file
-    that cannot be analysed is reported on stderr and in cohort.csv, and the batch goes on;
-    the exit status is then 1.
+    Writes OUTDIR/<stem>.json per report, OUTDIR/cohort.csv (one row per report) and
+    OUTDIR/errors.csv (file, reason, exit_status: the reports that need a person). Each
+    report runs in a worker process under --timeout and --max-memory-mb; a report that
+    cannot be analysed or overruns is reported on stderr and in errors.csv, and the batch
+    goes on; the exit status is then 1. Exit status 2 when no report could be found or
+    the workers cannot start.
 
     \b
     Examples:
       ksb batch cohort/ -o results/
       ksb batch 'drafts/*.docx' final.pdf -o results/ --jobs 2
+      ksb batch cohort/ -o results/ --resume
     """
-    from .cohort import collect_inputs, run_batch
+    from .cohort import WorkerLimits, WorkerStartError, collect_inputs, run_batch
     from .criteria import load_scheme
 
     try:
@@ -123,6 +154,10 @@ def batch(inputs: tuple[str, ...], outdir: Path, scheme: str, jobs: int, max_fil
         click.echo(f"error: {item}: no supported report files found (.docx, .pdf, .txt, .md)", err=True)
     if not files:
         sys.exit(EXIT_USAGE if unmatched else EXIT_OK)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        _fail(f"{outdir}: cannot create the output folder ({err.strerror or type(err).__name__})", EXIT_USAGE)
     bar = None
     if sys.stderr.isatty():
         from tqdm import tqdm
@@ -139,11 +174,29 @@ def batch(inputs: tuple[str, ...], outdir: Path, scheme: str, jobs: int, max_fil
         if bar is not None:
             bar.update(1)
 
-    result = run_batch(files, outdir, scheme=scheme, jobs=jobs, settings=_settings(max_file_mb, max_pages), progress=progress)
+    limits = WorkerLimits(timeout_s=timeout_s, max_memory_mb=max_memory_mb)
+    try:
+        result = run_batch(
+            files,
+            outdir,
+            scheme=scheme,
+            jobs=jobs,
+            settings=_settings(max_file_mb, max_pages),
+            limits=limits,
+            resume=resume,
+            unmatched=unmatched,
+            progress=progress,
+        )
+    except WorkerStartError as err:
+        if bar is not None:
+            bar.close()
+        _fail(err.one_line(), EXIT_USAGE)
     if bar is not None:
         bar.close()
     done = len(result.outcomes) - len(result.failed)
-    click.echo(f"analysed {done} of {len(result.outcomes)} reports; wrote {result.cohort_csv}", err=True)
+    skipped = f" ({len(result.skipped)} unchanged, skipped)" if result.skipped else ""
+    failed = f"; {len(result.failed)} failed, listed in {result.errors_csv}" if result.failed else ""
+    click.echo(f"analysed {done} of {len(result.outcomes)} reports{skipped}; wrote {result.cohort_csv}{failed}", err=True)
     sys.exit(EXIT_BATCH_FAILURES if result.failed or unmatched else EXIT_OK)
 
 

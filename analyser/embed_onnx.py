@@ -164,8 +164,9 @@ class OnnxEmbedder(Embedder):
     the sentence-transformers backend (same model hash, same name).
     """
 
-    def __init__(self, *, batch_size: int = 32, threads: int = 2, path: Path | None = None) -> None:
+    def __init__(self, *, batch_size: int = 32, batch_tokens: int = 256, threads: int = 2, path: Path | None = None) -> None:
         super().__init__(batch_size=batch_size)
+        self.batch_tokens = batch_tokens
         self.threads = threads
         self.path = path
         self._session = None
@@ -195,10 +196,21 @@ class OnnxEmbedder(Embedder):
             lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
             order = np.argsort(-lengths, kind="stable")
             out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
-            for start in range(0, len(order), self.batch_size):
-                rows = order[start : start + self.batch_size]
-                out[rows] = _run_batch(session, [encodings[i] for i in rows], int(lengths[rows].max()))
+            for rows in _batches(lengths[order], self.batch_size, self.batch_tokens):
+                chosen = order[rows]
+                out[chosen] = _run_batch(session, [encodings[i] for i in chosen], int(lengths[chosen].max()))
         return out
+
+
+def _batches(sorted_lengths: np.ndarray, batch_size: int, batch_tokens: int) -> Iterator[slice]:
+    """Slices of texts sorted longest first: at most ``batch_size`` texts and ``batch_tokens`` padded tokens."""
+    start = 0
+    total = len(sorted_lengths)
+    while start < total:
+        width = max(int(sorted_lengths[start]), 1)
+        size = max(1, min(batch_size, batch_tokens // width))
+        yield slice(start, min(start + size, total))
+        start += size
 
 
 def _load_tokenizer(folder: Path):  # type: ignore[no-untyped-def]

@@ -225,19 +225,10 @@ class Matcher:
         pair: dict[tuple[int, str], float] = {
             (section, code): float(p) for section, code, p in zip(table.sections, table.codes, probabilities)
         }
-        suggestions: dict[int, tuple[Suggestion, ...]] = {}
-        for section in sections:
-            if section.part != "body":
-                continue
-            chosen = [
-                Suggestion(code=code, score=round(pair[(section.index, code)], 4))
-                for code in codes
-                if pair.get((section.index, code), 0.0) >= thresholds.suggest
-            ]
-            suggestions[section.index] = tuple(sorted(chosen, key=lambda s: (-s.score, code_position[s.code])))
         claims = find_claims(sections, codes)
         maximum = scheme.word_maximum
         results = []
+        forced: set[tuple[int, str]] = set()  # an evidenced criterion is always suggested for its best section
         for criterion in scheme.analysed_criteria:
             code = criterion.code
             column = code_position[code]
@@ -258,11 +249,16 @@ class Matcher:
             else:
                 status = "gap"
             beyond_only = status == "gap" and p_beyond >= thresholds.review
-            floor = thresholds.review if status != "gap" else (thresholds.review if beyond_only else math.inf)
-            pool = within if status != "gap" else beyond
-            credited = sorted((item for item in pool if item[0] >= min(floor, thresholds.suggest)), reverse=True)
-            if status != "gap" and not credited:
-                credited = sorted(within, reverse=True)[:1]
+            if status != "gap":
+                # The sections put forward for it, or at least its best one.
+                credited = sorted((item for item in within if item[0] >= thresholds.suggest), reverse=True)
+                credited = credited or sorted(within, reverse=True)[:1]
+            elif beyond_only:
+                credited = sorted((item for item in beyond if item[0] >= thresholds.review), reverse=True)
+            else:
+                credited = []
+            if status == "evidenced":
+                forced.add((credited[0][1], code))
             evidence = []
             for p, section_index in credited[:3]:
                 evidence.extend(_evidence(table.sentence_scores[section_index], column, section_index, p))
@@ -278,6 +274,16 @@ class Matcher:
                     evidence=tuple(evidence),
                 )
             )
+        suggestions: dict[int, tuple[Suggestion, ...]] = {}
+        for section in sections:
+            if section.part != "body":
+                continue
+            chosen = [
+                Suggestion(code=code, score=round(pair[(section.index, code)], 4))
+                for code in codes
+                if pair.get((section.index, code), 0.0) >= thresholds.suggest or (section.index, code) in forced
+            ]
+            suggestions[section.index] = tuple(sorted(chosen, key=lambda s: (-s.score, code_position[s.code])))
         return suggestions, tuple(results)
 
 

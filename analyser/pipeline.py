@@ -35,6 +35,7 @@ def analyse(
     settings: ExtractSettings | None = None,
 ) -> Analysis:
     """Analyse one report file against a scheme (default ``st0071-highfield``)."""
+    scheme = load_scheme(scheme) if isinstance(scheme, (str, Path)) else scheme  # a bad scheme is reported first
     document = extract_document(Path(path), settings=settings)
     return analyse_document(document, scheme=scheme, encoder=encoder, matcher=matcher)
 

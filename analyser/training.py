@@ -190,18 +190,19 @@ def score_reports(pairs: list[ReportPairs], predictions: list[np.ndarray], schem
     missed = false_gaps = review = credited_total = missing_total = total = 0
     for report, probabilities in zip(pairs, predictions):
         keep = report.aligned
-        predicted = probabilities >= thresholds.suggest
+        suggestions, results = Matcher.decide(report.sections, scheme, report.table, probabilities, thresholds)
+        suggested = {(index, s.code) for index, chosen in suggestions.items() for s in chosen}
         for row in np.flatnonzero(keep):
             code = report.table.codes[row]
             gold = bool(report.labels[row])
-            guess = bool(predicted[row])
+            guess = (report.table.sections[row], code) in suggested
             tp += gold and guess
             fp += guess and not gold
             fn += gold and not guess
             per[code][0] += gold and guess
             per[code][1] += guess and not gold
             per[code][2] += gold and not guess
-        for result in _statuses(report, probabilities, scheme, thresholds):
+        for result in results:
             credited = result.code in report.credited
             total += 1
             credited_total += credited

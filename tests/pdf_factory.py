@@ -1,8 +1,9 @@
 """Build small PDF fixtures with fpdf2 for the PDF extractor's tests.
 
 Text is laid out the way a word processor does it: words fill a line up to the right
-margin, a long word may break at a soft hyphen (U+00AD, printed as "-") or after a real
-hyphen, and paragraphs are separated by a gap. Only the PDF core fonts are used, so the
+margin, a long word may break at a soft hyphen (U+00AD, printed as "-"), after a real
+hyphen or at a zero-width space (U+200B, as in a long URL), and paragraphs are
+separated by a gap. Only the PDF core fonts are used, so the
 fixtures build the same on every machine.
 """
 
@@ -13,9 +14,10 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-__all__ = ["ReportPDF", "wrap", "filler_words", "raw_pdf"]
+__all__ = ["BREAK", "SOFT_HYPHEN", "ReportPDF", "filler_words", "raw_pdf", "wrap"]
 
 SOFT_HYPHEN = "\u00ad"
+BREAK = "\u200b"  # a break opportunity that prints nothing
 MARGIN = 56.0
 
 
@@ -34,7 +36,7 @@ def wrap(pdf: FPDF, text: str, width: float) -> list[str]:
     line = ""
     for word in text.split():
         candidate = f"{line} {word}".strip()
-        if pdf.get_string_width(candidate.replace(SOFT_HYPHEN, "")) <= width:
+        if pdf.get_string_width(_printed(candidate)) <= width:
             line = candidate
             continue
         head, tail = _split_word(pdf, line, word, width)
@@ -47,16 +49,20 @@ def wrap(pdf: FPDF, text: str, width: float) -> list[str]:
             line = word
     if line:
         lines.append(line)
-    return [line.replace(SOFT_HYPHEN, "") for line in lines]
+    return [_printed(line) for line in lines]
+
+
+def _printed(text: str) -> str:
+    return text.replace(SOFT_HYPHEN, "").replace(BREAK, "")
 
 
 def _split_word(pdf: FPDF, line: str, word: str, width: float) -> tuple[str, str]:
-    """The longest head of ``word`` (ending in a hyphen) that still fits on ``line``."""
+    """The longest head of ``word`` (up to a break opportunity) that still fits on ``line``."""
     best = ("", word)
     for index, char in enumerate(word):
-        if char not in (SOFT_HYPHEN, "-"):
+        if char not in (SOFT_HYPHEN, "-", BREAK):
             continue
-        head = word[:index].replace(SOFT_HYPHEN, "") + "-"
+        head = _printed(word[:index]) + ("" if char == BREAK else "-")
         if pdf.get_string_width(f"{line} {head}".strip()) <= width:
             best = (head, word[index + 1 :])
     return best

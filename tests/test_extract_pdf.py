@@ -12,7 +12,7 @@ from fpdf import FPDF
 
 from analyser.errors import InputError
 from analyser.extract.pdf import extract_pdf
-from tests.pdf_factory import SOFT_HYPHEN, ReportPDF, filler_words, raw_pdf, wrap
+from pdf_factory import BREAK, SOFT_HYPHEN, ReportPDF, filler_words, raw_pdf, wrap
 
 DEV_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
 HEADER = "Work-based project report - Jane Doe"
@@ -129,6 +129,14 @@ def test_real_hyphen_at_line_end_is_kept(
     assert document.blocks[-1].text == text
 
 
+def test_url_broken_over_lines_is_one_word(tmp_path: Path) -> None:
+    url = f"https://www.example.org/{BREAK}guidance/complaints/handling/annex/{'x' * 30}"
+    text = forced_break("The code is at", url, "and I read it.", "https://www.example.org/")
+    report = ReportPDF().heading("Sources", 15).paragraph(text)
+    document = extract_pdf(report.save(tmp_path / "url.pdf"))
+    assert document.blocks[-1].text == text.replace(BREAK, "")
+
+
 def test_bulleted_and_numbered_lines_become_list_items(tmp_path: Path) -> None:
     report = ReportPDF().heading("Actions", 15).paragraph("We agreed three things:")
     items = [
@@ -155,6 +163,7 @@ def test_bulleted_and_numbered_lines_become_list_items(tmp_path: Path) -> None:
 def test_bold_body_size_headings(tmp_path: Path) -> None:
     report = ReportPDF(header_text=HEADER, footer_format="{n}")
     report.heading("Still being charged", 16)
+    report.heading("Introduction " + "." * 60 + " 2", 11)  # a contents entry, not a heading
     for number, title in enumerate(["Introduction", "What I did", "Annex A - Emails"]):
         report.heading(title, 11)  # bold, the body's size
         report.paragraph(filler_words(70, offset=number))

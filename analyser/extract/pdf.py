@@ -58,6 +58,9 @@ _BULLET = re.compile(r"^([•◦▪▫■□●○◆◇►▸‣⁃∙·✓✔�
 _DASH_BULLET = re.compile(r"^([-–—*])\s+")
 _NUMBER_MARKER = re.compile(r"^(\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+")
 _MARKER_RUN = re.compile(r"^(?:[^\w\s]|o|\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])$")
+_URL = re.compile(r"^[(<\[]?(?:https?://|www\.)\S+$", re.I)
+_URL_BREAKS = ("/", "_", "=", "&", "?", "#", "%", "~")
+_CONTENTS_ENTRY = re.compile(r"(?:[.·…_]\s*){4,}\s*[\divxlc]+$", re.I)  # "Introduction .... 3"
 _LINE_END_HYPHENS = ("-", "\x02", "\u00ad", "\u2010")
 _SUFFIX_FRAGMENT = re.compile(
     r"^(?:tions?|sions?|ments?|ness(?:es)?|ings?|ity|ities|ances?|ences?|ations?|able|ible|"
@@ -636,7 +639,7 @@ def _build_paragraphs(lines: list[_Line], layout: _Layout) -> list[_Paragraph]:
             brk = brk or marker is not None
         if marker is not None:
             text = marker[1]
-        if brk:
+        if brk or current is None:
             current = _Paragraph(lines=[line], text=text, marker=marker[0] if marker else "")
             paragraphs.append(current)
         else:
@@ -901,23 +904,29 @@ def _shape(word: str) -> str:
 def _split_word(a: _Line, b: _Line, layout: _Layout, vocabulary: _Vocabulary) -> bool:
     """Whether ``b`` continues a word broken without a hyphen at the end of ``a``.
 
-    Word processors do this in narrow table cells ("Cancelle" / "d"): the line has no
-    space after it, ``b`` starts right below the last cell of ``a`` and the two pieces
-    make a word seen elsewhere in the document.
+    Word processors do this to a long URL, and in narrow table cells ("Cancelle" / "d"):
+    the line has no space after it, ``b`` starts right below the last cell of ``a`` and
+    the two pieces make a word seen elsewhere in the document.
     """
-    if layout.spaced_ends < 0.5 or a.open_end or a.page != b.page:
-        return False  # only where the source marks word-boundary line ends with a space
-    closing = b.text[:1] in ")]}%,;:.!?”’"
-    if not a.text[-1:].isalnum() or not (b.text[:1].isalnum() or closing):
+    if a.page != b.page or not b.text:
         return False
     pitch = a.baseline - b.baseline
     normal = layout.pitch_ratio * max(a.size, b.size)
     if not 0.5 * b.size < pitch <= 1.6 * normal or abs(b.x0 - a.last_x0) > 0.6 * b.size:
         return False
+    head = a.text.rsplit(" ", 1)[-1]
+    spaced = layout.spaced_ends >= 0.5  # the source marks word-boundary line ends by a space
+    if _URL.match(head) and pitch <= 1.15 * normal and not b.text[0].isupper():
+        return not a.open_end if spaced else head.endswith(_URL_BREAKS)
+    if not spaced or a.open_end:
+        return False
+    closing = b.text[0] in ")]}%,;:.!?”’"
+    if not a.text[-1:].isalnum() or not (b.text[0].isalnum() or closing):
+        return False
     tight = pitch <= 1.15 * normal and not _reaches_margin(a, layout)
     if closing:
         return tight
-    return vocabulary.joins(a.text.rsplit(" ", 1)[-1], b.text.split(" ", 1)[0], tight)
+    return vocabulary.joins(head, b.text.split(" ", 1)[0], tight)
 
 
 def _reaches_margin(a: _Line, layout: _Layout) -> bool:
@@ -1014,9 +1023,9 @@ def _is_heading(paragraph: _Paragraph, layout: _Layout) -> bool:
         return False
     if any(line.cells > 1 for line in paragraph.lines):
         return False
-    if not any(ch.isalpha() for ch in paragraph.text):
-        return False
     text = paragraph.text.rstrip()
+    if not any(ch.isalpha() for ch in text) or _CONTENTS_ENTRY.search(text):
+        return False
     if first.size >= layout.body_size + 1.0:
         return not (text.endswith(".") and len(words) > 12)
     if first.bold and not layout.body_bold and first.size >= layout.body_size - 0.6:

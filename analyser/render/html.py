@@ -22,6 +22,7 @@ __all__ = ["to_html"]
 
 _ICON = {"evidenced": "✓", "review": "?", "gap": "✗"}
 _LABEL = {"evidenced": "Evidenced", "review": "Review", "gap": "Gap"}
+_CLOSERS = "\"')]”’»"
 _PART = {"front": "front matter, not counted", "body": "body", "references": "references, not counted", "annex": "annex, not counted"}
 
 _CSS = """
@@ -418,7 +419,10 @@ def _marked(text: str, section_index: int, marks: dict[str, list[str]], placed: 
             continue
         if any(match.start() < end and start < match.end() for start, end, _ in spans):
             continue
-        spans.append((match.start(), match.end(), sentence))
+        end = match.end()
+        while end < len(text) and text[end] in _CLOSERS:  # a closing quote or bracket the splitter left behind
+            end += 1
+        spans.append((match.start(), end, sentence))
     if not spans:
         return escape(text).replace("\n", "<br>")
     spans.sort()

@@ -1,0 +1,276 @@
+"""The HTML page, the claimed-versus-found comparison and its place in the JSON and text outputs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from analyser.cli import main
+from analyser.pipeline import analyse
+from analyser.render.claims import compare_claims
+from analyser.render.html import to_html
+from analyser.render.json import to_document
+from analyser.render.text import to_text
+from render_factory import EVIDENCE_SENTENCE, HOSTILE_HEADING, hand_built_analysis, report_with_mapping
+
+VOID = {"meta", "br", "hr", "img", "input", "link", "source", "wbr", "col", "area", "base", "embed", "param", "track"}
+STATUS_TEXT = {"evidenced": "Evidenced", "review": "Review", "gap": "Gap"}
+
+
+class PageParser(HTMLParser):
+    """Checks nesting and collects ids, links, marks and the text of each grid cell."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.ids: list[str] = []
+        self.hrefs: list[str] = []
+        self.sources: list[str] = []
+        self.tags: list[str] = []
+        self.marks: list[str] = []
+        self.cells: dict[str, str] = {}
+        self._mark: list[str] | None = None
+        self._cell: tuple[str, list[str]] | None = None
+        self.lang = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        self.tags.append(tag)
+        if tag == "html":
+            self.lang = values.get("lang") or ""
+        if "id" in values:
+            self.ids.append(values["id"] or "")
+        if "href" in values:
+            self.hrefs.append(values["href"] or "")
+        if "src" in values:
+            self.sources.append(values["src"] or "")
+        if tag == "mark":
+            self._mark = []
+        if tag == "a" and (values.get("href") or "").startswith("#crit-") and self.stack and self.stack[-1] == "li":
+            self._cell = ((values.get("href") or "")[len("#crit-") :], [])
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+            return
+        self.stack.pop()
+        if tag == "mark" and self._mark is not None:
+            self.marks.append("".join(self._mark))
+            self._mark = None
+        if tag == "a" and self._cell is not None:
+            code, text = self._cell
+            self.cells.setdefault(code, " ".join("".join(text).split()))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._mark is not None:
+            self._mark.append(data)
+        if self._cell is not None:
+            self._cell[1].append(data)
+
+
+def parse(page: str) -> PageParser:
+    parser = PageParser()
+    parser.feed(page)
+    parser.close()
+    assert not parser.errors, parser.errors[:5]
+    assert parser.stack == [], parser.stack
+    return parser
+
+
+def check_page(page: str, analysis) -> PageParser:  # type: ignore[no-untyped-def]
+    """Checks every page must pass: well formed, self-contained, every criterion with its status."""
+    parsed = parse(page)
+    assert parsed.lang == "en"
+    assert "<script" not in page.lower()
+    assert "<style>" in page and "@media print" in page
+    assert not [h for h in parsed.hrefs + parsed.sources if not h.startswith("#")], "links must stay inside the page"
+    assert "http" not in " ".join(parsed.hrefs + parsed.sources)
+    assert "url(" not in page  # no external fonts or images from CSS either
+    assert len(parsed.ids) == len(set(parsed.ids)), "ids must be unique"
+    for href in parsed.hrefs:
+        assert href[1:] in parsed.ids, f"dangling link {href}"
+    for result in analysis.criteria:
+        assert f'id="crit-{result.code.replace(".", "-")}"' in page
+        assert STATUS_TEXT[result.status] in parsed.cells[result.code.replace(".", "-")], result.code
+        assert result.code in parsed.cells[result.code.replace(".", "-")]
+    assert "suggests; a person decides" in page
+    assert parsed.hrefs[0] == "#main" and "main" in parsed.ids  # the skip link comes first
+    for level in ("h1", "h2", "h3"):
+        assert level in parsed.tags
+    return parsed
+
+
+# ---- hand-built analysis: exact checks --------------------------------------------------------
+
+
+def test_page_is_well_formed_and_self_contained() -> None:
+    analysis = hand_built_analysis()
+    check_page(to_html(analysis), analysis)
+
+
+def test_everything_from_the_report_is_escaped() -> None:
+    page = to_html(hand_built_analysis())
+    assert "<script>" not in page and "<b>£5</b>" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "&lt;b&gt;£5&lt;/b&gt;" in page
+    assert "saved &lt;10 minutes" in page
+
+
+def test_evidence_sentences_are_marked_in_the_section_text() -> None:
+    analysis = hand_built_analysis()
+    parsed = parse(to_html(analysis))
+    assert EVIDENCE_SENTENCE in parsed.marks
+    # one mark per sentence even though two criteria cite it; their codes follow it
+    assert parsed.marks.count(EVIDENCE_SENTENCE) == 1
+    assert '<span class="tag">K1.1, K2.1</span>' in to_html(analysis)
+    assert "I recommended a change to the returns process & it saved <10 minutes per call." in parsed.marks
+
+
+def test_whitespace_differences_and_closing_quotes_do_not_lose_a_highlight() -> None:
+    from analyser.render.html import _marked
+
+    placed: set[str] = set()
+    marked = _marked('She said "A  very\nspaced  sentence?" Next.', 1, {'"A very spaced sentence?': ["K1.1"]}, placed)
+    assert len(placed) == 1
+    assert '">&quot;A  very<br>spaced  sentence?&quot;</mark><span class="tag">K1.1</span> Next.' in marked
+
+
+def test_gaps_and_review_come_first_with_what_the_assessor_looks_for() -> None:
+    analysis = hand_built_analysis()
+    page = to_html(analysis)
+    attention = page[page.index('id="attention"') : page.index('id="claims"')]
+    assert attention.index('id="crit-K1-3"') < attention.index('id="crit-K1-2"')  # gaps, then review
+    assert 'id="crit-K1-1"' not in attention
+    k13 = analysis.scheme.criterion("K1.3")
+    assert "What the assessor looks for" in attention
+    for item in k13.looks_for:
+        assert _escaped(item) in attention
+    assert page.index('id="attention"') < page.index('id="evidenced"') < page.index('id="sections"')
+
+
+def test_suggestion_chips_link_to_their_criteria() -> None:
+    page = to_html(hand_built_analysis())
+    section = page[page.index('id="sec-1"') : page.index('id="sec-2"')]
+    assert 'href="#crit-K1-1"' in section and "K1.1 · 0.91" in section
+    assert 'href="#crit-K2-1"' in section
+
+
+def test_word_count_bar_marks_the_limits() -> None:
+    page = to_html(hand_built_analysis())
+    words = page[page.index('id="words"') : page.index('id="grid"')]
+    for number in ("2,250", "2,500", "marking limit 2,750"):
+        assert number in words
+    assert "over the 2,750-word limit by 90" in words
+    assert 'class="wc-over"' in words
+
+
+def test_sections_after_the_limit_are_flagged() -> None:
+    page = to_html(hand_built_analysis(beyond=True))
+    assert "Starts after the 2,750-word marking limit" in page
+    assert "earn no credit" in page
+
+
+# ---- claimed versus found ---------------------------------------------------------------------
+
+
+def test_claims_compare_the_report_mapping_with_the_statuses() -> None:
+    claims = compare_claims(hand_built_analysis())
+    assert claims.made
+    assert claims.claimed == ("K1.1", "K1.2", "K1.3")
+    assert claims.claimed_not_found == ("K1.3",)
+    assert claims.claimed_to_review == ("K1.2",)
+    assert claims.found_not_claimed == ("K2.1",)
+    assert claims.disagreements == 2
+
+
+def test_no_claims_when_the_report_names_no_codes() -> None:
+    analysis = hand_built_analysis(claims=False)
+    claims = compare_claims(analysis)
+    assert not claims.made and claims.claimed_not_found == () and claims.found_not_claimed == ()
+    assert to_document(analysis)["claims"] == {
+        "made": False, "claimed": [], "claimed_not_found": [], "claimed_to_review": [], "found_not_claimed": [],
+    }
+    assert "Your mapping: none found" in to_text(analysis)
+    assert "names no criterion codes" in to_html(analysis)
+
+
+def test_claims_reach_json_text_and_html() -> None:
+    analysis = hand_built_analysis()
+    document = to_document(analysis)
+    assert document["claims"]["claimed_not_found"] == ["K1.3"]
+    assert document["claims"]["found_not_claimed"] == ["K2.1"]
+    text = to_text(analysis)
+    assert "claimed, not found: K1.3" in text and "found, not claimed: K2.1" in text
+    page = to_html(analysis)
+    claims = page[page.index('id="claims"') : page.index('id="evidenced"')]
+    assert "Claimed, but not found (1)" in claims and 'href="#crit-K1-3"' in claims
+    assert "Found, but not claimed (1)" in claims and 'href="#crit-K2-1"' in claims
+    grid = page[page.index('id="grid"') : page.index('id="attention"')]
+    assert "claimed, not found" in grid and "found, not claimed" in grid
+
+
+# ---- the real pipeline ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_analysis(tmp_path_factory: pytest.TempPathFactory, real_encoder):  # type: ignore[no-untyped-def]
+    folder = tmp_path_factory.mktemp("html")
+    return analyse(report_with_mapping(folder), encoder=real_encoder)
+
+
+def test_real_report_page(real_analysis, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page = to_html(real_analysis)
+    parsed = check_page(page, real_analysis)
+    cited = {e.text for r in real_analysis.criteria for e in r.evidence}
+    assert cited and len(parsed.marks) >= 0.8 * len(cited), "most evidence sentences are found in the text"
+    assert HOSTILE_HEADING not in page
+    claims = compare_claims(real_analysis)
+    assert claims.made and set(claims.claimed) == {"K1.1", "K1.2", "K1.3", "K2.2", "S3.4", "S5.3"}
+    expected_not_found = [r.code for r in real_analysis.criteria if r.claimed and r.status == "gap"]
+    expected_not_claimed = [r.code for r in real_analysis.criteria if r.claimed is False and r.status == "evidenced"]
+    assert list(claims.claimed_not_found) == expected_not_found
+    assert list(claims.found_not_claimed) == expected_not_claimed
+    # The sample evidences most pass criteria but its appended mapping names only four of them.
+    assert claims.found_not_claimed
+    document = to_document(real_analysis)
+    assert document["claims"]["found_not_claimed"] == expected_not_claimed
+    json.dumps(document)
+
+
+def test_cli_writes_html(tmp_path: Path, real_analysis) -> None:  # type: ignore[no-untyped-def]
+    report = report_with_mapping(tmp_path)
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["analyse", str(report), "--format", "html", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    check_page(out.read_text(encoding="utf-8"), real_analysis)
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")
+def test_page_renders_in_headless_chromium(tmp_path: Path) -> None:
+    """Optional: the page opens in a real browser and renders to a non-blank screenshot."""
+    page = tmp_path / "report.html"
+    page.write_text(to_html(hand_built_analysis()), encoding="utf-8")
+    shot = tmp_path / "report.png"
+    subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1200,1600", f"--screenshot={shot}", page.as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )
+    assert shot.stat().st_size > 10_000
+
+
+def _escaped(text: str) -> str:
+    from html import escape
+
+    return escape(text)
