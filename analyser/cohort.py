@@ -25,10 +25,14 @@ import glob
 import hashlib
 import io
 import json
+import logging
 import multiprocessing
 import os
 import signal
+import tempfile
 import time
+import traceback
+import warnings
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -36,7 +40,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .criteria import load_scheme
-from .errors import AnalyserError, InputError
+from .errors import AnalyserError
 from .extract import SUPPORTED_SUFFIXES, ExtractSettings
 
 __all__ = [
@@ -191,8 +195,6 @@ def output_names(files: list[Path]) -> dict[Path, str]:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write a text file so that readers see the old file or the whole new one, never a part."""
-    import tempfile
-
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -282,10 +284,20 @@ def analyse_task(item: tuple[str, str, ExtractSettings | None]) -> TaskResult:
             raise MemoryError(str(err)) from err
         return (
             None,
-            f"unexpected error while analysing ({type(err).__name__}); the file may be damaged or unusual: "
+            f"unexpected error while analysing ({_where(err)}); the file may be damaged or unusual: "
             "open it and save it again, and report this if it persists",
             EXIT_INPUT,
         )
+
+
+def _where(err: BaseException) -> str:
+    """The exception's type and innermost source line, for a bug report (never its message,
+    which may quote the report)."""
+    frames = traceback.extract_tb(err.__traceback__)
+    if not frames:
+        return type(err).__name__
+    frame = frames[-1]
+    return f"{type(err).__name__} at {Path(frame.filename).name}:{frame.lineno}"
 
 
 def warm_up(scheme_ref: str, threads: int) -> None:
@@ -295,6 +307,10 @@ def warm_up(scheme_ref: str, threads: int) -> None:
     """
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[name] = str(threads)
+    # The batch's stderr carries one line per failed report: library warnings about odd
+    # files (pdfminer's, say) are not for the user and must not interleave with them.
+    warnings.simplefilter("ignore")
+    logging.getLogger().addHandler(logging.NullHandler())
     from .datamodel import Block, Document
     from .extract import docx as _docx  # noqa: F401 - imported for its load time
     from .extract import pdf as _pdf  # noqa: F401
@@ -544,13 +560,14 @@ def _exit_detail(code: int | None) -> str:
 
 
 def _start_reason(detail: str, max_memory_bytes: int | None) -> str:
+    """Why the workers could not start; under a memory cap, say how to raise it."""
+    if max_memory_bytes is None:
+        return f"the analysis workers could not start: {detail}"
     lowered = detail.lower()
-    if max_memory_bytes is not None and ("memory" in lowered or "allocate" in lowered):
-        return (
-            f"the analysis workers cannot load the model within {max_memory_bytes // _MB} MB; "
-            "raise --max-memory-mb (a normal analysis needs about 1600 MB)"
-        )
-    return f"the analysis workers could not start: {detail}"
+    advice = f"raise --max-memory-mb (now {max_memory_bytes // _MB}; a normal analysis needs about 1600)"
+    if any(sign in lowered for sign in ("memory", "allocate", "map segment", "mmap")):
+        return f"the analysis workers cannot load the model within {max_memory_bytes // _MB} MB: {advice}"
+    return f"the analysis workers could not start ({detail}); if the memory limit is the cause, {advice}"
 
 
 def run_isolated(

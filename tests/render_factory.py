@@ -11,10 +11,11 @@ from pathlib import Path
 from analyser.criteria import load_scheme
 from analyser.datamodel import Analysis, Block, CriterionResult, Document, Evidence, Section, Suggestion, WordCount
 
-__all__ = ["HOSTILE_HEADING", "EVIDENCE_SENTENCE", "SAMPLE_MD", "hand_built_analysis", "report_with_mapping"]
+__all__ = ["HOSTILE_HEADING", "EVIDENCE_SENTENCE", "TABLE_ROW", "SAMPLE_MD", "hand_built_analysis", "report_with_mapping"]
 
 SAMPLE_MD = Path(__file__).resolve().parent.parent / "samples" / "sample-report.md"
 HOSTILE_HEADING = 'Costs & <script>alert("x")</script> "quotes"'
+TABLE_ROW = "Cost | <b>£5</b>"
 EVIDENCE_SENTENCE = "Our mission is to put customers first, and the strategy sets a 90% satisfaction target."
 
 
@@ -36,7 +37,7 @@ def hand_built_analysis(*, claims: bool = True, beyond: bool = False) -> Analysi
             blocks=(
                 Block(f"Some context first. {EVIDENCE_SENTENCE}  Then more text."),
                 Block("A point in a list", kind="list_item"),
-                Block("Cost | <b>£5</b>\nTime | 3 days", kind="table"),
+                Block(f"{TABLE_ROW}\nTime | 3 days", kind="table"),
             ),
             words=40,
             start_word=0,
@@ -61,7 +62,7 @@ def hand_built_analysis(*, claims: bool = True, beyond: bool = False) -> Analysi
     hand = {
         "K1.1": ("evidenced", 0.91, (1,), (Evidence(1, EVIDENCE_SENTENCE, 0.9),), True),
         "K1.2": ("review", 0.42, (2,), (Evidence(2, "I recommended a change to the returns process & it saved <10 minutes per call.", 0.4),), True),
-        "K2.1": ("evidenced", 0.77, (1,), (Evidence(1, EVIDENCE_SENTENCE, 0.7),), False),
+        "K2.1": ("evidenced", 0.77, (1,), (Evidence(1, EVIDENCE_SENTENCE, 0.7), Evidence(1, TABLE_ROW, 0.6)), False),
         "K1.3": ("gap", 0.02, (), (), True),
     }
     results = []

@@ -138,6 +138,13 @@ def test_evidence_sentences_are_marked_in_the_section_text() -> None:
     assert "I recommended a change to the returns process & it saved <10 minutes per call." in parsed.marks
 
 
+def test_a_table_row_cited_as_evidence_is_marked_cell_by_cell() -> None:
+    page = to_html(hand_built_analysis())
+    assert "<td><mark" in page and "<td><mark>&lt;b&gt;£5&lt;/b&gt;</mark><span class=\"tag\">K2.1</span></td>" in page
+    section = page[page.index('id="crit-K2-1"') :]
+    assert "show in the text" in section[: section.index("</article>")]
+
+
 def test_whitespace_differences_and_closing_quotes_do_not_lose_a_highlight() -> None:
     from analyser.render.html import _marked
 

@@ -776,6 +776,9 @@ def _uses_heading_styles(paragraphs: list[_Paragraph]) -> bool:
     return len(levels) >= 2
 
 
+_ENDS_WITH_INITIAL = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St)\s+[A-Z]|\b[A-Z])\.$")  # "What happened to Mr K."
+
+
 def _visual_signature(
     paragraph: _Paragraph, body_size: float | None, bold_counts: bool
 ) -> _Signature | None:
@@ -785,7 +788,8 @@ def _visual_signature(
     text = paragraph.text
     if not 1 <= _word_count(text) <= _MAX_HEADING_WORDS or not _HAS_LETTER.search(text):
         return None
-    if text[-1] in ".:;," or _CAPTION.match(text) or paragraph.style.lower() == "caption":
+    ends_like_sentence = text[-1] in ":;," or (text[-1] == "." and not _ENDS_WITH_INITIAL.search(text))
+    if ends_like_sentence or _CAPTION.match(text) or paragraph.style.lower() == "caption":
         return None
     if _is_label_line(text):
         return None

@@ -52,8 +52,10 @@ nav.toc ul { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; padding: 0; li
   background: repeating-linear-gradient(45deg, #b3261e 0 6px, #fde2e1 6px 12px); }
 .wc-mark { position: absolute; top: -.6rem; bottom: -.6rem; width: 0; border-left: 2px dashed var(--ink); }
 .wc-mark.limit { border-left: 4px solid var(--gp-line); top: -1rem; bottom: -1rem; }
-.wc-mark span { position: absolute; top: 100%; transform: translateX(-50%); font-size: .8rem; white-space: nowrap; }
-.wc-mark.limit span { top: auto; bottom: 100%; font-weight: 700; color: var(--gp-ink); }
+.wc-mark span { position: absolute; top: 100%; font-size: .8rem; white-space: nowrap; }
+.wc-mark.minimum span { transform: translateX(calc(-100% - 3px)); }
+.wc-mark.target span { transform: translateX(3px); }
+.wc-mark.limit span { top: auto; bottom: 100%; transform: translateX(calc(-100% - 4px)); font-weight: 700; color: var(--gp-ink); }
 .counts { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; margin: .5rem 0; padding: 0; list-style: none; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(8.5rem, 1fr)); gap: .5rem; padding: 0; list-style: none; }
 .cell a { display: block; padding: .45rem .6rem; border: 2px solid; border-radius: 6px; text-decoration: none; min-height: 4.6rem; }
@@ -177,8 +179,8 @@ def _word_count(analysis: Analysis) -> str:
 <p><strong>{escape(summary)}</strong></p>
 <div class="wc-bar" role="img" aria-label="{escape(summary)} Markers at {wc.minimum:,}, {wc.target:,} and the marking limit {wc.maximum:,}.">
 <div class="wc-fill" style="width:{at(within)}"></div>{over_bar}
-<div class="wc-mark" style="left:{at(wc.minimum)}"><span>{wc.minimum:,}</span></div>
-<div class="wc-mark" style="left:{at(wc.target)}"><span>{wc.target:,}</span></div>
+<div class="wc-mark minimum" style="left:{at(wc.minimum)}"><span>{wc.minimum:,}</span></div>
+<div class="wc-mark target" style="left:{at(wc.target)}"><span>target {wc.target:,}</span></div>
 <div class="wc-mark limit" style="left:{at(wc.maximum)}"><span>marking limit {wc.maximum:,}</span></div>
 </div>
 <p class="meta">Left out of the count: {escape(left_out)} words. {escape(wc.rule)}</p>
@@ -395,17 +397,29 @@ def _blocks_html(blocks: tuple[Block, ...], section_index: int, marks: dict[str,
             continue
         for block in items:
             if block.kind == "table":
-                rows = "".join(
-                    "<tr>" + "".join(f"<td>{_marked(cell, section_index, marks, placed)}</td>" for cell in row.split(" | ")) + "</tr>"
-                    for row in block.text.split("\n")
-                    if row.strip()
-                )
+                rows = "".join(_table_row(row, section_index, marks, placed) for row in block.text.split("\n") if row.strip())
                 out.append(f"<table>{rows}</table>")
             elif block.kind == "heading":
                 out.append(f"<p><strong>{_marked(block.text, section_index, marks, placed)}</strong></p>")
             elif block.text.strip():
                 out.append(f"<p>{_marked(block.text, section_index, marks, placed)}</p>")
     return "\n".join(out)
+
+
+def _table_row(row: str, section_index: int, marks: dict[str, list[str]], placed: set[str]) -> str:
+    """One table row (cells separated by " | "); an evidence sentence spanning cells marks the whole row."""
+    cells = row.split(" | ")
+    for sentence in marks:
+        mark = _mark_id(section_index, sentence)
+        match = None if mark in placed else _sentence_pattern(sentence).search(row)
+        if match is None or " | " not in row[match.start() : match.end()]:
+            continue
+        placed.add(mark)
+        inner = [f"<mark>{escape(cell)}</mark>" for cell in cells]
+        inner[0] = f'<mark id="{mark}">{escape(cells[0])}</mark>'
+        inner[-1] += f'<span class="tag">{escape(", ".join(marks[sentence]))}</span>'
+        return "<tr>" + "".join(f"<td>{cell}</td>" for cell in inner) + "</tr>"
+    return "<tr>" + "".join(f"<td>{_marked(cell, section_index, marks, placed)}</td>" for cell in cells) + "</tr>"
 
 
 def _marked(text: str, section_index: int, marks: dict[str, list[str]], placed: set[str]) -> str:

@@ -74,6 +74,7 @@ def to_mapping_docx(analysis: Analysis) -> bytes:
             _merged_row(table, f"{grade.capitalize()} criteria", fill="F2F2F2", italic=True)
             for criterion in graded:
                 row = table.add_row()
+                _keep_together(row._tr)
                 _criterion_cell(row.cells[0], criterion.code, criterion.description)
                 _sections_cell(row.cells[1], results[criterion.code], sections, analysis)
     _set_widths(table, (Cm(11), Cm(6)))
@@ -216,6 +217,14 @@ def _legend(document: DocxDocument) -> None:
 
 def _section_label(section: Section) -> str:
     return f"§{section.index} {section.heading or '(untitled)'}"
+
+
+def _keep_together(tr: object) -> None:
+    """Do not split this row across pages."""
+    properties = tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    keep = OxmlElement("w:cantSplit")
+    keep.set(qn("w:val"), "true")
+    properties.append(keep)
 
 
 def _shade(cell: _Cell, fill: str) -> None:
