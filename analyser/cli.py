@@ -224,7 +224,29 @@ def criteria(scheme: str, all_methods: bool) -> None:
             theme = criterion.theme
             click.echo(f"\n{theme}")
         method = f" [{criterion.method}]" if all_methods else ""
-        click.echo(f"  {criterion.code:<6} {criterion.grade:<11}{method} {criterion.description}")
+        click.echo(f"  {criterion.code:<6} {criterion.grade:<11}{method} {criterion.description}{_same_as_note(loaded, criterion.code)}")
+    _echo_checks(loaded, all_methods)
+
+
+def _same_as_note(scheme, code: str) -> str:  # type: ignore[no-untyped-def]
+    """" (same as K1.1 in st0071-highfield)" for a criterion with a cross-reference, else ""."""
+    from .criteria import scheme_extras
+
+    extras = scheme_extras(scheme)
+    other = extras.same_as_map.get(code)
+    return f" (same as {other} in {extras.cross_reference})" if other else ""
+
+
+def _echo_checks(scheme, all_methods: bool) -> None:  # type: ignore[no-untyped-def]
+    """The scheme's checks (common mistakes, fail criteria), after its criteria."""
+    from .criteria import scheme_extras
+
+    checks = [c for c in scheme_extras(scheme).checks if all_methods or c.method in (None, scheme.analysed_method)]
+    if checks:
+        click.echo("\nChecks (mistakes and fail criteria the source warns about)")
+        for check in checks:
+            method = f" [{check.method}]" if all_methods and check.method else ""
+            click.echo(f"  {check.id:<6}{method} {check.text}")
 
 
 @main.command(context_settings=CONTEXT)
@@ -247,6 +269,83 @@ def schemes() -> None:
     for scheme in found:
         analysed = len(scheme.analysed_criteria)
         click.echo(f"{scheme.id}: {scheme.title}. {scheme.description} ({analysed} criteria analysed, method: {scheme.analysed_method})")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--scheme", default="st0071-highfield", show_default=True, help="Scheme id or a scheme .yaml file.")
+@click.option("--limit", type=click.IntRange(min=1), help="Word limit to check against instead of the scheme's (e.g. 500).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file instead of stdout.")
+@_limit_options
+def proposal(path: Path, scheme: str, limit: int | None, fmt: str, output: Path | None, max_file_mb: float, max_pages: int) -> None:
+    """Check a project proposal: its words against the limit and the criteria it gives room for.
+
+    Highfield asks for a 200-300-word proposal; a scheme may set another limit or none, and
+    --limit sets one. The criteria are those of the scheme's analysed method (the work-based
+    project); "room for" means the proposal's wording points at the criterion, not that the
+    report will evidence it.
+
+    \b
+    Examples:
+      ksb proposal proposal.docx
+      ksb proposal proposal.md --limit 500 --format json
+    """
+    from .proposal import check_proposal, proposal_to_json, proposal_to_text
+
+    try:
+        result = check_proposal(path, scheme=scheme, limit=limit, settings=_settings(max_file_mb, max_pages))
+    except InputError as err:
+        _fail(err.one_line() if err.path else f"{path}: {err}", EXIT_INPUT)
+    except CriteriaError as err:
+        _fail(err.one_line(), EXIT_USAGE)
+    except AnalyserError as err:
+        _fail(err.one_line(), EXIT_INPUT)
+    text = proposal_to_json(result) + "\n" if fmt == "json" else proposal_to_text(result)
+    _emit(text, output)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--scheme", default="st0071-highfield", show_default=True, help="Scheme id or a scheme .yaml file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file instead of stdout.")
+@_limit_options
+def portfolio(folder: Path, scheme: str, fmt: str, output: Path | None, max_file_mb: float, max_pages: int) -> None:
+    """Check a portfolio folder: count the pieces (10-15) and map each to the discussion criteria.
+
+    Each file in FOLDER (subfolders included) is one piece of evidence; .docx, .pdf, .txt and
+    .md pieces are read, others are counted and listed as not read. Criteria that no piece seems
+    to support are flagged.
+
+    \b
+    Examples:
+      ksb portfolio evidence/
+      ksb portfolio evidence/ --format json -o portfolio.json
+    """
+    from .portfolio import check_portfolio, portfolio_to_json, portfolio_to_text
+
+    try:
+        result = check_portfolio(folder, scheme=scheme, settings=_settings(max_file_mb, max_pages))
+    except InputError as err:
+        _fail(err.one_line() if err.path else f"{folder}: {err}", EXIT_INPUT)
+    except CriteriaError as err:
+        _fail(err.one_line(), EXIT_USAGE)
+    except AnalyserError as err:
+        _fail(err.one_line(), EXIT_INPUT)
+    text = portfolio_to_json(result) + "\n" if fmt == "json" else portfolio_to_text(result)
+    _emit(text, output)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Write a command's output to stdout or, atomically, to a file."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from .cohort import write_atomic
+
+    write_atomic(output, text)
+    click.echo(f"wrote {output}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -378,6 +378,10 @@ def _worker_main(
 ) -> None:
     """A worker: set limits, run ``setup`` once, then run tasks until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
+    # Under the spawn method, semaphores that libraries create (tqdm's lock, say) are
+    # registered with the parent's resource tracker, which complains about every one a
+    # killed worker leaves. Under fork they are unlinked at once and nothing can leak.
+    multiprocessing.set_start_method("fork", force=True)
     try:
         _limit_resources(max_memory_bytes)
         if setup is not None:
@@ -398,11 +402,15 @@ def _worker_main(
             return
         index, item = message
         try:
-            result = task(item)
+            reply: tuple[Any, ...] = ("done", index, task(item))
         except MemoryError:
-            conn.send(("memory", index))
+            reply = ("memory", index)
+        try:
+            conn.send(reply)
+        except OSError:  # the parent has gone
             return
-        conn.send(("done", index, result))
+        if reply[0] == "memory":
+            return  # a fresh worker takes over
 
 
 @dataclass
@@ -459,11 +467,13 @@ class _Pool:
         self.workers.remove(worker)
 
     def close(self) -> None:
-        """Ask idle workers to exit, kill the rest."""
+        """Ask idle workers to exit; kill busy ones (their reports are abandoned) and stragglers."""
         for worker in list(self.workers):
+            if worker.index is not None:
+                self.stop(worker)
+                continue
             try:
-                if worker.index is None:
-                    worker.conn.send(None)
+                worker.conn.send(None)
             except OSError:
                 pass
         deadline = time.monotonic() + 5
@@ -485,14 +495,18 @@ class _Pool:
                 for index, result in self._poll(worker):
                     remaining -= 1
                     yield index, result
-            if pending and len(self.workers) < min(self.jobs, remaining):
-                self.start()
+            while pending and len(self.workers) < min(self.jobs, remaining):
+                self.start()  # replace workers that were stopped, while reports are waiting
 
     def _dispatch(self, pending: deque[tuple[int, Any]]) -> None:
         for worker in self.workers:
             if pending and worker.ready and worker.index is None:
                 index, item = pending.popleft()
-                worker.conn.send((index, item))
+                try:
+                    worker.conn.send((index, item))
+                except OSError:  # it has just died: _poll notices and it is replaced
+                    pending.appendleft((index, item))
+                    continue
                 worker.index = index
                 worker.deadline = time.monotonic() + self.timeout_s if self.timeout_s else float("inf")
 
@@ -504,7 +518,7 @@ class _Pool:
         return min(max(0.0, min(deadlines, default=now + 60) - now) + 0.01, 60.0)
 
     def _poll(self, worker: _Worker) -> Iterator[tuple[int, Any]]:
-        """Results, deaths and overruns of one worker; replaces a worker that had to stop."""
+        """Results, deaths and overruns of one worker (the run loop replaces stopped workers)."""
         message = None
         if worker.conn.poll():
             try:
@@ -524,7 +538,6 @@ class _Pool:
                 yield message[1], message[2]
             elif kind == "memory":
                 self.stop(worker)
-                self.start()
                 yield message[1], WorkerFailure("memory")
             return
         now = time.monotonic()
@@ -534,14 +547,11 @@ class _Pool:
             self.stop(worker)
             if not worker.ready:
                 raise WorkerStartError(_start_reason(f"the worker process exited ({_exit_detail(code)})", self.max_memory_bytes))
-            if index is None:
-                return  # died while idle: the run loop starts another when one is needed
-            self.start()
-            yield index, WorkerFailure("memory" if code == -signal.SIGKILL else "crash", _exit_detail(code))
+            if index is not None:  # (one that died while idle is simply replaced)
+                yield index, WorkerFailure("memory" if code == -signal.SIGKILL else "crash", _exit_detail(code))
         elif worker.index is not None and now > worker.deadline:
             index = worker.index
             self.stop(worker)
-            self.start()
             yield index, WorkerFailure("timeout")
         elif not worker.ready and now > worker.started + _STARTUP_SECONDS:
             self.stop(worker)

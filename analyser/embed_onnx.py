@@ -164,7 +164,7 @@ class OnnxEmbedder(Embedder):
     the sentence-transformers backend (same model hash, same name).
     """
 
-    def __init__(self, *, batch_size: int = 32, batch_tokens: int = 256, threads: int = 2, path: Path | None = None) -> None:
+    def __init__(self, *, batch_size: int = 32, batch_tokens: int = 256, threads: int | None = None, path: Path | None = None) -> None:
         super().__init__(batch_size=batch_size)
         self.batch_tokens = batch_tokens
         self.threads = threads
@@ -183,7 +183,7 @@ class OnnxEmbedder(Embedder):
                 if not path.is_file():
                     export_onnx(path, folder=folder)
                 self._tokenizer = _load_tokenizer(folder)
-                self._session = _load_session(path, self.threads)
+                self._session = _load_session(path, self.threads or default_threads())
         return self._session
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -211,6 +211,15 @@ def _batches(sorted_lengths: np.ndarray, batch_size: int, batch_tokens: int) -> 
         size = max(1, min(batch_size, batch_tokens // width))
         yield slice(start, min(start + size, total))
         start += size
+
+
+def default_threads() -> int:
+    """Intra-op threads: ``$OMP_NUM_THREADS`` when set (batch workers share the cores), else 2."""
+    try:
+        configured = int(os.environ.get("OMP_NUM_THREADS", ""))
+    except ValueError:
+        configured = 0
+    return configured if configured > 0 else min(2, os.cpu_count() or 1)
 
 
 def _load_tokenizer(folder: Path):  # type: ignore[no-untyped-def]

@@ -63,6 +63,7 @@ class MatchModel:
     thresholds: Thresholds
     version: str = "untrained"
     card: dict[str, object] = field(default_factory=dict)
+    generic: "MatchModel | None" = None
 
     @classmethod
     def load(cls, path: Path | None = None) -> "MatchModel":
@@ -87,7 +88,23 @@ class MatchModel:
             criterion_bias={k: float(v) for k, v in data.get("criterion_bias", {}).items()},
             thresholds=Thresholds(**data.get("thresholds", {})),
             version=str(data.get("version", "unknown")),
-            card={k: v for k, v in data.items() if k in ("trained_on", "metrics", "created")},
+            card={k: v for k, v in data.items() if k in ("trained_on", "metrics", "created", "scheme")},
+            generic=cls._generic(data.get("generic"), names),
+        )
+
+    @classmethod
+    def _generic(cls, data: dict | None, names: tuple[str, ...]) -> "MatchModel | None":
+        if not data:
+            return None
+        return cls(
+            feature_names=names,
+            mean=np.asarray(data["mean"], dtype=np.float64),
+            scale=np.asarray(data["scale"], dtype=np.float64),
+            coef=np.asarray(data["coef"], dtype=np.float64),
+            intercept=float(data["intercept"]),
+            criterion_bias={},
+            thresholds=Thresholds(**data.get("thresholds", {})),
+            version="generic",
         )
 
     def predict(self, features: np.ndarray, codes: tuple[str, ...]) -> np.ndarray:
@@ -198,16 +215,48 @@ class Matcher:
         if key not in self._indexes:
             if self.bank is None:
                 self.bank = load_evidence_bank()
-            self._indexes[key] = build_index(scheme, encoder, bank=self.bank)
+            self._indexes[key] = build_index(scheme, encoder, bank=self._bank_for(scheme))
         return self._indexes[key]
+
+    def _model_for(self, scheme: Scheme) -> MatchModel:
+        """The trained model, or its generic twin for a scheme that has only its criteria's own words."""
+        model = self._model()
+        has_prototypes = any(c.examples for c in scheme.analysed_criteria)
+        in_bank = {row[0] for row in self._bank_for(scheme)} & {c.code for c in scheme.analysed_criteria}
+        if not has_prototypes and not in_bank and model.generic is not None:
+            return model.generic
+        return model
+
+    def _same_as(self, scheme: Scheme) -> dict[str, str]:
+        """This scheme's codes -> the model's own codes with the same criterion text (``same_as``), if any."""
+        from .criteria import scheme_extras
+
+        extras = scheme_extras(scheme)
+        if extras.cross_reference is None or extras.cross_reference != self._model().card.get("scheme", extras.cross_reference):
+            return {}
+        return extras.same_as_map
+
+    def _bank_for(self, scheme: Scheme) -> list[tuple[str, str, str]]:
+        """The evidence bank, with the rows of a cross-referenced criterion copied to this scheme's code."""
+        bank = self.bank or []
+        same_as = self._same_as(scheme)
+        if not same_as:
+            return bank
+        rows_by_code: dict[str, list[tuple[str, str, str]]] = {}
+        for row in bank:
+            rows_by_code.setdefault(row[0], []).append(row)
+        copied = [(code, text, source) for code, other in same_as.items() for _, text, source in rows_by_code.get(other, [])]
+        return bank + copied
 
     def match(
         self, sections: tuple[Section, ...], scheme: Scheme, encoder: TextEncoder
     ) -> tuple[dict[int, tuple[Suggestion, ...]], tuple[CriterionResult, ...]]:
-        model = self._model()
+        model = self._model_for(scheme)
         index = self.index_for(scheme, encoder)
         table = compute_pair_table(sections, index, encoder)
-        probabilities = model.predict(table.features.astype(np.float64), table.codes) if len(table.codes) else np.zeros(0)
+        same_as = self._same_as(scheme)
+        model_codes = tuple(same_as.get(code, code) for code in table.codes)  # a same_as criterion takes its twin's bias
+        probabilities = model.predict(table.features.astype(np.float64), model_codes) if len(table.codes) else np.zeros(0)
         return self.decide(sections, scheme, table, probabilities, model.thresholds)
 
     @staticmethod
@@ -232,14 +281,7 @@ class Matcher:
         for criterion in scheme.analysed_criteria:
             code = criterion.code
             column = code_position[code]
-            within: list[tuple[float, int]] = []
-            beyond: list[tuple[float, int]] = []
-            for section_index in sorted({s for s, _ in pair}):
-                p = pair[(section_index, code)]
-                section = by_index[section_index]
-                best_start = _best_sentence_start(table.sentence_scores[section_index], column)
-                counts = not section.beyond_limit and (best_start is None or best_start < maximum)
-                (within if counts else beyond).append((p, section_index))
+            within, beyond = _pools(pair, by_index, table, code, column, maximum)
             p_within = max((p for p, _ in within), default=0.0)
             p_beyond = max((p for p, _ in beyond), default=0.0)
             if p_within >= thresholds.evidenced:
@@ -285,6 +327,35 @@ class Matcher:
             ]
             suggestions[section.index] = tuple(sorted(chosen, key=lambda s: (-s.score, code_position[s.code])))
         return suggestions, tuple(results)
+
+
+def _pools(
+    pair: dict[tuple[int, str], float], by_index: dict[int, Section], table: PairTable, code: str, column: int, maximum: int
+) -> tuple[list[tuple[float, int]], list[tuple[float, int]]]:
+    """(probability, section) for one criterion, split into within and beyond the marking limit.
+
+    A section counts as beyond when it starts after the limit, or when the sentence that best
+    evidences the criterion starts after it.
+    """
+    within: list[tuple[float, int]] = []
+    beyond: list[tuple[float, int]] = []
+    for section_index in sorted({s for s, _ in pair}):
+        p = pair[(section_index, code)]
+        best_start = _best_sentence_start(table.sentence_scores[section_index], column)
+        counts = not by_index[section_index].beyond_limit and (best_start is None or best_start < maximum)
+        (within if counts else beyond).append((p, section_index))
+    return within, beyond
+
+
+def criterion_probabilities(sections: tuple[Section, ...], scheme: Scheme, table: PairTable, probabilities: np.ndarray) -> dict[str, float]:
+    """Each criterion's best probability within the marking limit (what its status is decided on)."""
+    by_index = {s.index: s for s in sections}
+    pair = {(section, code): float(p) for section, code, p in zip(table.sections, table.codes, probabilities)}
+    result = {}
+    for column, criterion in enumerate(scheme.analysed_criteria):
+        within, _ = _pools(pair, by_index, table, criterion.code, column, scheme.word_maximum)
+        result[criterion.code] = max((p for p, _ in within), default=0.0)
+    return result
 
 
 def _best_sentence_start(scores: SentenceScores, column: int) -> int | None:

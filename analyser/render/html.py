@@ -202,7 +202,7 @@ def _grid(analysis: Analysis) -> str:
         blocks.append(f'<h3 id="grid-{grade}">{grade.capitalize()} criteria ({len(rows)})</h3>')
         blocks.append(
             f'<ul class="counts"><li>✓ {counts["evidenced"]} evidenced</li><li>? {counts["review"]} to review</li>'
-            f'<li>✗ {counts["gap"]} gaps</li></ul>'
+            f'<li>✗ {counts["gap"]} gap{"" if counts["gap"] == 1 else "s"}</li></ul>'
         )
         blocks.append(f'<ul class="grid" aria-labelledby="grid-{grade}">')
         for result in rows:
