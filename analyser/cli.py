@@ -337,6 +337,30 @@ def portfolio(folder: Path, scheme: str, fmt: str, output: Path | None, max_file
     _emit(text, output)
 
 
+@main.command(context_settings=CONTEXT)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 127.0.0.1 keeps the page on this computer.")
+@click.option("--port", type=click.IntRange(min=1, max=65535), default=8000, show_default=True, help="Port to listen on.")
+@_limit_options
+def serve(host: str, port: int, max_file_mb: float, max_pages: int) -> None:
+    """Start the local web page: drop a report in, see its analysis (and a JSON API).
+
+    The model loads once, then each upload is analysed in a temporary folder that is
+    deleted straight after; nothing is stored. The API is described at /docs.
+
+    \b
+    Examples:
+      ksb serve
+      ksb serve --port 8080
+      curl -F file=@report.docx http://127.0.0.1:8000/api/analyse
+    """
+    from .serve import run_server
+
+    try:
+        run_server(host=host, port=port, settings=_settings(max_file_mb, max_pages))
+    except AnalyserError as err:
+        _fail(err.one_line(), EXIT_USAGE)
+
+
 def _emit(text: str, output: Path | None) -> None:
     """Write a command's output to stdout or, atomically, to a file."""
     if output is None:

@@ -13,9 +13,10 @@ cap (``RLIMIT_AS``). A worker that overruns is killed, the report is recorded as
 Memory: a worker holding torch, sentence-transformers and all-MiniLM-L6-v2 maps about
 1.3 GB of address space before it reads a report and peaks near 1.55 GB on a normal
 one (about 0.8 GB resident), measured on 2026-11-22. glibc gives each thread its own
-64 MB malloc arena, which on a many-core machine pushes that past 2 GB, so workers cap
-the arenas at two and torch's threads at the cores per worker; the default 2 GB cap then
-leaves about 450 MB for one report's extraction and matching.
+64 MB malloc arena: with 8 torch threads the peak was 1.99 GB, so workers cap the arenas
+at two (1.57 GB with 8 threads) and torch's threads at min(4, cores / workers); the
+default 2 GB cap then leaves about 450 MB for one report's extraction and matching (a
+67,000-word text report peaked at 1.35 GB).
 """
 
 from __future__ import annotations
@@ -248,11 +249,15 @@ def _remove_stale(output: Path) -> None:
     """Remove an earlier analysis of a report that now fails, so no output contradicts errors.csv."""
     if output.is_file() and _read_output(output) is not None:
         output.unlink(missing_ok=True)
+        output.with_suffix(".html").unlink(missing_ok=True)
 
 
 # ========================================================================================
 # One report
 # ========================================================================================
+
+
+_PAGE_KEY = "__html_page__"
 
 
 def _one_line(text: str) -> str:
@@ -272,7 +277,11 @@ def analyse_task(item: tuple[str, str, ExtractSettings | None]) -> TaskResult:
     path_text, scheme_ref, settings = item
     try:
         analysis = analyse(Path(path_text), scheme=scheme_ref, settings=settings)
-        return to_document(analysis), None, 0
+        document = to_document(analysis)
+        from .render.html import to_html
+
+        document[_PAGE_KEY] = to_html(analysis)  # taken out before the JSON is written
+        return document, None, 0
     except AnalyserError as err:
         return None, _one_line(err.reason), EXIT_INPUT
     except MemoryError:
@@ -697,7 +706,10 @@ def run_batch(
         path = files[index]
         output = outdir / names[path]
         if document is not None:
+            page = document.pop(_PAGE_KEY, None)
             write_atomic(output, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+            if page is not None:
+                write_atomic(output.with_suffix(".html"), page)
             record(index, ReportOutcome(path=path, output=output, document=document))
         else:
             _remove_stale(output)
@@ -709,7 +721,22 @@ def run_batch(
     write_atomic(result.errors_csv, _errors_text(result.failed, unmatched))
     result.cohort_csv = outdir / "cohort.csv"
     write_atomic(result.cohort_csv, _csv_text(rows, codes))
+    _write_cohort_views(rows, codes, outdir, result)
     return result
+
+
+def _write_cohort_views(rows: list[dict[str, Any]], codes: list[str], outdir: Path, result: "BatchResult") -> None:
+    """cohort.xlsx, cohort-heatmap.png and cohort.html beside cohort.csv."""
+    from .render.cohort import cohort_html, heatmap_png, write_xlsx
+
+    write_xlsx(rows, codes, outdir / "cohort.xlsx")
+    heatmap = outdir / "cohort-heatmap.png"
+    heatmap_png(rows, codes, heatmap)
+    pages = {}
+    for outcome in result.outcomes:
+        if outcome.output is not None and outcome.output.with_suffix(".html").is_file():
+            pages[str(outcome.path)] = outcome.output.with_suffix(".html").name
+    write_atomic(outdir / "cohort.html", cohort_html(rows, codes, pages=pages, heatmap=heatmap.name))
 
 
 def cohort_row(path: Path, output: Path | None, document: dict[str, Any] | None, error: str | None, codes: list[str]) -> dict[str, Any]:

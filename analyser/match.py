@@ -249,11 +249,12 @@ class Matcher:
         return bank + copied
 
     def match(
-        self, sections: tuple[Section, ...], scheme: Scheme, encoder: TextEncoder
+        self, sections: tuple[Section, ...], scheme: Scheme, encoder: TextEncoder, *, embedded: SectionVectors | None = None
     ) -> tuple[dict[int, tuple[Suggestion, ...]], tuple[CriterionResult, ...]]:
+        """Suggestions per body section and a result per criterion (``embedded``: sentences already embedded)."""
         model = self._model_for(scheme)
         index = self.index_for(scheme, encoder)
-        table = compute_pair_table(sections, index, encoder)
+        table = compute_pair_table(sections, index, encoder, embedded=embedded)
         same_as = self._same_as(scheme)
         model_codes = tuple(same_as.get(code, code) for code in table.codes)  # a same_as criterion takes its twin's bias
         probabilities = model.predict(table.features.astype(np.float64), model_codes) if len(table.codes) else np.zeros(0)

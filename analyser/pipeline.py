@@ -9,7 +9,8 @@ from .datamodel import Analysis, Document, Scheme
 from .embed import TextEncoder, get_embedder
 from .errors import InputError
 from .extract import ExtractSettings, extract_document
-from .match import Matcher
+from .content import check_content
+from .match import Matcher, embed_sections
 from .segment import segment_document
 from .wordcount import count_section_words, summarise_word_count
 
@@ -59,7 +60,9 @@ def analyse_document(
         )
     encoder = encoder or get_embedder()
     matcher = matcher or get_matcher()
-    suggestions, criteria = matcher.match(sections, scheme, encoder)
+    embedded = embed_sections(sections, encoder)
+    suggestions, criteria = matcher.match(sections, scheme, encoder, embedded=embedded)
+    content = check_content(sections, scheme, encoder, embedded)
     return Analysis(
         document=document,
         scheme=scheme,
@@ -67,4 +70,5 @@ def analyse_document(
         word_count=word_count,
         suggestions=suggestions,
         criteria=criteria,
+        extras={"content_check": content},
     )

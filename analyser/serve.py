@@ -228,10 +228,7 @@ def _add_api(app: FastAPI) -> None:
         file: UploadFile = File(..., description="The report: .docx, .pdf, .txt or .md."),
         scheme: str = Form(DEFAULT_SCHEME, description="Scheme id (GET /api/schemes)."),
     ) -> JSONResponse:
-        """Analyse an uploaded report and answer with the ``ksb-analysis/1`` JSON document.
-
-        Example: ``curl -F file=@report.docx -F scheme=st0071-highfield http://127.0.0.1:8000/api/analyse``
-        """
+        """Analyse an uploaded report and answer with the ksb-analysis/1 JSON document of CONTRACT.md."""
         from .render.json import to_document
 
         document = await _analyse_upload(file, scheme, request.app.state.settings, to_document)
@@ -239,7 +236,7 @@ def _add_api(app: FastAPI) -> None:
 
     @app.get("/api/schemes", summary="List the schemes", response_model=list[SchemeInfo], responses={500: refused[500]})
     async def api_schemes() -> list[SchemeInfo]:
-        """The schemes a report can be analysed against (the ``scheme`` field of ``POST /api/analyse``)."""
+        """The schemes a report can be analysed against: the values of the scheme field of POST /api/analyse."""
         return [
             SchemeInfo(
                 id=s.id, title=s.title, standard=s.standard, method=s.analysed_method,
@@ -330,7 +327,8 @@ def _safe_name(filename: str | None) -> str:
 
 
 def _too_large(max_bytes: int) -> str:
-    return f"file is over the {max_bytes / _MB:.0f} MB limit; remove large images or save it as .docx or .pdf again"
+    limit = f"{max_bytes / _MB:.0f} MB" if max_bytes >= _MB else f"{max_bytes / 1024:.0f} kB"
+    return f"file is over the {limit} limit; remove large images or save it as .docx or .pdf again"
 
 
 # ---- middleware and error responses -------------------------------------------------------
@@ -349,7 +347,7 @@ class _UploadLimit:
             return
         length = dict(scope["headers"]).get(b"content-length", b"")
         if length.isdigit() and int(length) > self.max_body_bytes:
-            response = _error_response(scope["path"], 413, f"upload is {int(length) / _MB:.1f} MB; {_too_large(self.max_body_bytes - _FORM_SLACK_BYTES)}")
+            response = _error_response(scope["path"], 413, f"upload is {int(length) / _MB:.1f} MB: {_too_large(self.max_body_bytes - _FORM_SLACK_BYTES)}")
             await response(scope, receive, send)
             return
         received = 0

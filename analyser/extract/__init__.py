@@ -33,6 +33,12 @@ class ExtractSettings:
                 raise ValueError(f"The '{name}' parameter must be a positive integer. Got {value!r} instead.")
 
 
+def _megabytes(size: int) -> str:
+    """1 -> "1", 0.5 -> "0.5": whole numbers without decimals, small limits with enough to be read."""
+    value = size / _MB
+    return f"{value:.0f}" if value >= 10 or value == round(value) else f"{value:.2g}"
+
+
 def extract_document(path: Path, *, settings: ExtractSettings | None = None) -> Document:
     """Read a report of any supported format into a Document.
 
@@ -56,7 +62,7 @@ def extract_document(path: Path, *, settings: ExtractSettings | None = None) -> 
         raise InputError("empty file (0 bytes); save the report again and re-export it", path=path)
     if size > settings.max_file_bytes:
         raise InputError(
-            f"file is {size / _MB:.1f} MB, over the {settings.max_file_bytes / _MB:.0f} MB limit; "
+            f"file is {size / _MB:.1f} MB, over the {_megabytes(settings.max_file_bytes)} MB limit; "
             "remove large images or raise the limit with --max-file-mb",
             path=path,
         )

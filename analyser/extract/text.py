@@ -40,12 +40,28 @@ _RENAMED = (
 )
 
 
-def _mostly_text(text: str) -> bool:
-    """True when decoded text looks like writing, not decoded binary."""
+def _readable(ch: str) -> bool:
+    code = ord(ch)
+    if ch.isspace():
+        return True
+    if not ch.isprintable() or ch == "\ufffd" or 0xE000 <= code <= 0xF8FF or 0xD800 <= code <= 0xDFFF:
+        return False
+    return True
+
+
+def _mostly_text(text: str, *, latin: bool = False) -> bool:
+    """True when decoded text looks like writing, not decoded binary.
+
+    Any script counts as writing; ``latin`` (for UTF-16 guessed without a BOM, where binary
+    decodes into CJK-looking noise) asks for mostly Latin/punctuation characters.
+    """
     sample = text[:4000]
     if not sample.strip():
         return True
-    readable = sum(1 for ch in sample if ch.isspace() or (ch.isprintable() and ord(ch) < 0x2000) or ch in "‘’“”–—…•£€")
+    if latin:
+        readable = sum(1 for ch in sample if ch.isspace() or (ch.isprintable() and ord(ch) < 0x2000) or ch in "‘’“”–—…•£€")
+    else:
+        readable = sum(1 for ch in sample if _readable(ch))
     return readable >= 0.9 * len(sample)
 
 
@@ -71,10 +87,11 @@ def _decode(data: bytes, *, path: Path) -> str:
     if b"\x00" in data[:4096]:
         # UTF-16 without a BOM is common from some exporters: every other byte is zero.
         sample = data[:4096]
-        if sample[1::2].count(0) > len(sample) // 4:
-            return data.decode("utf-16-le", errors="replace")
-        if sample[0::2].count(0) > len(sample) // 4:
-            return data.decode("utf-16-be", errors="replace")
+        for encoding, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+            if zeros.count(0) > len(sample) // 4:
+                text = data.decode(encoding, errors="replace")
+                if _mostly_text(text, latin=True):
+                    return text
         raise InputError(
             "not a text file (binary content); save the report as .docx, .pdf or plain text", path=path
         )

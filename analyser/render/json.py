@@ -30,7 +30,7 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
         }
     summary["gaps"] = [c.code for c in analysis.criteria if c.status == "gap"]
     summary["review"] = [c.code for c in analysis.criteria if c.status == "review"]
-    return {
+    document: dict[str, Any] = {
         "schema": SCHEMA,
         "source": {"path": document.path.name, "format": document.format, "sha256": document.sha256},
         "scheme": {"id": scheme.id, "standard": scheme.standard, "method": scheme.analysed_method},
@@ -79,6 +79,11 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
         # Extension (CONTRACT.md allows new keys): the report's own claims against the evidence.
         "claims": compare_claims(analysis).as_dict(),
     }
+    content = analysis.extras.get("content_check")
+    if content is not None:
+        # Extension: the report areas the assessment plan asks for, and whether annexes are referred to.
+        document["content_check"] = content.as_dict()  # type: ignore[attr-defined]
+    return document
 
 
 def to_json(analysis: Analysis, *, indent: int | None = 2) -> str:

@@ -68,6 +68,15 @@ def to_text(analysis: Analysis) -> str:
             elif result.claimed is False and result.status == "evidenced":
                 claim = "  found, not claimed"
             lines.append(f"  {result.code:<6} {_MARK[result.status]:<12} {result.score:4.2f}  {where}{note}{claim}")
+    content = analysis.extras.get("content_check")
+    if content is not None:
+        missing = [a.area for a in content.areas if not a.covered]  # type: ignore[attr-defined]
+        unreferred = [a.label for a in content.annexes if not a.referred_to]  # type: ignore[attr-defined]
+        if content.areas:  # type: ignore[attr-defined]
+            lines += ["", "Report content: " + ("all the areas the assessment plan asks for seem covered" if not missing
+                                                else "may not cover: " + "; ".join(missing))]
+        if unreferred:
+            lines.append("Annexes never referred to from the body: " + ", ".join(unreferred))
     gaps = [c.code for c in analysis.criteria if c.status == "gap"]
     review = [c.code for c in analysis.criteria if c.status == "review"]
     lines += [

@@ -1,0 +1,141 @@
+"""Cohort views written by ``ksb batch``: cohort.xlsx, a criteria x reports heatmap, cohort.html.
+
+Each takes the cohort rows (one per report, as in cohort.csv) and the scheme's criterion codes.
+pandas/openpyxl and matplotlib are imported only here, at the end of a batch.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from pathlib import Path
+from typing import Any, Sequence
+
+__all__ = ["cohort_frame", "write_xlsx", "heatmap_png", "cohort_html"]
+
+_STATUS_VALUE = {"gap": 0, "review": 1, "evidenced": 2}
+_SYMBOL = {"evidenced": "✓", "review": "?", "gap": "✗", "": "–"}
+
+
+def cohort_frame(rows: Sequence[dict[str, Any]], codes: Sequence[str]):  # type: ignore[no-untyped-def]
+    """The cohort as a pandas DataFrame: one row per report, one column per criterion."""
+    import pandas as pd
+
+    columns = [
+        "file", "output", "status", "error", "words", "word_status",
+        "pass_evidenced", "pass_total", "distinction_evidenced", "distinction_total", "gaps", "review", *codes,
+    ]
+    return pd.DataFrame([{column: row.get(column, "") for column in columns} for row in rows], columns=columns)
+
+
+def write_xlsx(rows: Sequence[dict[str, Any]], codes: Sequence[str], path: Path) -> None:
+    """cohort.xlsx: the cohort table with a frozen header and the file column."""
+    frame = cohort_frame(rows, codes)
+    buffer = io.BytesIO()
+    with __import__("pandas").ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name="cohort", index=False)
+        sheet = writer.sheets["cohort"]
+        sheet.freeze_panes = "B2"
+        sheet.column_dimensions["A"].width = 40
+    _write_bytes(path, buffer.getvalue())
+
+
+def heatmap_png(rows: Sequence[dict[str, Any]], codes: Sequence[str], path: Path) -> None:
+    """A criteria x reports heatmap: gap / review / evidenced, with symbols as well as colours."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    analysed = [row for row in rows if row.get("status") == "ok"]
+    names = [Path(str(row["file"])).name for row in analysed]
+    grid = np.full((len(codes), max(len(analysed), 1)), np.nan)
+    for column, row in enumerate(analysed):
+        for line, code in enumerate(codes):
+            value = _STATUS_VALUE.get(str(row.get(code, "")))
+            if value is not None:
+                grid[line, column] = value
+    width = min(max(6.5, 2.5 + 0.45 * len(analysed)), 60)
+    figure, axes = plt.subplots(figsize=(width, 0.32 * len(codes) + 2.2))
+    colours = ListedColormap(["#f4c7c3", "#fce8b2", "#b7e1cd"])
+    axes.imshow(grid, cmap=colours, vmin=0, vmax=2, aspect="auto")
+    for line, code in enumerate(codes):
+        for column, row in enumerate(analysed):
+            status = str(row.get(code, ""))
+            axes.text(column, line, _SYMBOL.get(status, ""), ha="center", va="center", fontsize=8)
+    axes.set_yticks(range(len(codes)), labels=list(codes), fontsize=8)
+    axes.set_xticks(range(len(names)), labels=names, rotation=60, ha="right", fontsize=7)
+    axes.set_title("Criteria by report: KSB Analyser suggestions, an assessor decides", fontsize=9)
+    axes.legend(
+        handles=[Patch(color="#b7e1cd", label="✓ evidenced"), Patch(color="#fce8b2", label="? review"), Patch(color="#f4c7c3", label="✗ gap")],
+        loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False,
+    )
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
+    plt.close(figure)
+    _write_bytes(path, buffer.getvalue())
+
+
+def cohort_html(rows: Sequence[dict[str, Any]], codes: Sequence[str], *, pages: dict[str, str], heatmap: str | None) -> str:
+    """cohort.html: one row per report linking to its page, with its statuses (symbols and words)."""
+    head = "".join(f'<th scope="col">{html.escape(code)}</th>' for code in codes)
+    body = []
+    for row in rows:
+        name = html.escape(Path(str(row["file"])).name)
+        page = pages.get(str(row["file"]))
+        link = f'<a href="{html.escape(page)}">{name}</a>' if page else name
+        if row.get("status") != "ok":
+            body.append(f'<tr><th scope="row">{link}</th><td colspan="{4 + len(codes)}" class="error">error: {html.escape(str(row.get("error", "")))}</td></tr>')
+            continue
+        cells = "".join(
+            f'<td class="{html.escape(str(row.get(code, "")))}" title="{html.escape(code)}: {html.escape(str(row.get(code, "")))}">'
+            f'{_SYMBOL.get(str(row.get(code, "")), "")}<span class="sr">{html.escape(str(row.get(code, "")))}</span></td>'
+            for code in codes
+        )
+        body.append(
+            f'<tr><th scope="row">{link}</th><td>{row.get("words", "")}</td><td>{html.escape(str(row.get("word_status", "")))}</td>'
+            f'<td>{row.get("pass_evidenced", "")}/{row.get("pass_total", "")}</td>'
+            f'<td>{row.get("distinction_evidenced", "")}/{row.get("distinction_total", "")}</td>{cells}</tr>'
+        )
+    image = f'<p><img src="{html.escape(heatmap)}" alt="Heatmap of criterion statuses by report"></p>' if heatmap else ""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Cohort: KSB Analyser</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 1.5rem; color: #1b1b1b; }}
+table {{ border-collapse: collapse; font-size: .85rem; }}
+th, td {{ border: 1px solid #999; padding: .2rem .4rem; text-align: center; }}
+th[scope=row] {{ text-align: left; }}
+td.evidenced {{ background: #b7e1cd; }} td.review {{ background: #fce8b2; }} td.gap {{ background: #f4c7c3; }}
+td.error {{ text-align: left; color: #8a1c1c; }}
+.sr {{ position: absolute; left: -10000px; }}
+img {{ max-width: 100%; }}
+</style></head>
+<body>
+<h1>Cohort: {len(rows)} reports</h1>
+<p>KSB Analyser suggests where evidence may be; an assessor decides. ✓ evidenced, ? review, ✗ gap. Select a report for its page.</p>
+<table>
+<thead><tr><th scope="col">Report</th><th scope="col">Words</th><th scope="col">Word count</th><th scope="col">Pass</th><th scope="col">Distinction</th>{head}</tr></thead>
+<tbody>
+{chr(10).join(body)}
+</tbody></table>
+{image}
+</body></html>
+"""
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    import os
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
