@@ -148,7 +148,9 @@ def build_index(scheme: Scheme, encoder: TextEncoder, *, bank: list[tuple[str, s
     vectors = encoder.encode_cached(everything, key=f"criteria-{scheme.id}")
     first, second, third = len(descriptions), len(descriptions) + len(parts), len(descriptions) + len(parts) + len(examples)
     position_of = {c.code: i for i, c in enumerate(criteria)}
-    bank_rows = [(position_of[code], text, source) for code, text, source in (bank or []) if code in position_of]
+    bank_rows = sorted(
+        ((position_of[code], text, source) for code, text, source in (bank or []) if code in position_of), key=lambda row: row[0]
+    )
     if bank_rows:
         bank_vectors = encoder.encode_cached([text for _, text, _ in bank_rows], key=f"bank-{scheme.id}")
     else:
@@ -191,23 +193,36 @@ def section_units(section: Section) -> SectionUnits:
     return SectionUnits(section=section.index, sentences=tuple(sentences), start_words=tuple(starts))
 
 
+def _segments(owner: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end column of each group's contiguous block (owners are sorted ascending)."""
+    labels = np.arange(groups)
+    return np.searchsorted(owner, labels, side="left"), np.searchsorted(owner, labels, side="right")
+
+
 def _group_max(similarity: np.ndarray, owner: np.ndarray, groups: int) -> np.ndarray:
-    """(S, K) similarities -> (S, groups) maxima per owning criterion."""
+    """(S, K) similarities -> (S, groups) maxima per owning criterion (-1 where a group has no columns).
+
+    Columns must be grouped by owner in ascending order, as build_index lays them out.
+    """
     out = np.full((similarity.shape[0], groups), -1.0, dtype=np.float32)
-    for group in range(groups):
-        columns = owner == group
-        if columns.any():
-            out[:, group] = similarity[:, columns].max(axis=1)
+    if similarity.shape[1] == 0 or similarity.shape[0] == 0:
+        return out
+    starts, ends = _segments(owner, groups)
+    present = ends > starts
+    out[:, present] = np.maximum.reduceat(similarity, starts[present], axis=1)
     return out
 
 
 def _group_topk_mean(similarity: np.ndarray, owner: np.ndarray, groups: int, k: int) -> np.ndarray:
+    """Mean of each group's k highest similarities, per row (columns grouped by owner, ascending)."""
     out = np.full((similarity.shape[0], groups), -1.0, dtype=np.float32)
+    starts, ends = _segments(owner, groups)
     for group in range(groups):
-        columns = similarity[:, owner == group]
-        if columns.shape[1]:
-            kk = min(k, columns.shape[1])
-            out[:, group] = np.sort(columns, axis=1)[:, -kk:].mean(axis=1)
+        width = ends[group] - starts[group]
+        if width:
+            columns = similarity[:, starts[group] : ends[group]]
+            kk = min(k, width)
+            out[:, group] = np.partition(columns, width - kk, axis=1)[:, -kk:].mean(axis=1) if kk < width else columns.mean(axis=1)
     return out
 
 

@@ -83,3 +83,20 @@ def test_split_sentences(text: str, expected: list[str]) -> None:
 def test_thresholds_validate() -> None:
     with pytest.raises(ValueError, match="review"):
         Thresholds(suggest=0.5, evidenced=0.3, review=0.6)
+
+
+def test_grouped_maxima_and_top_k_match_a_plain_loop() -> None:
+    from analyser.features import _group_max, _group_topk_mean
+
+    rng = np.random.default_rng(7)
+    owner = np.sort(rng.choice([0, 1, 3, 4, 6], size=40))  # groups 2 and 5 have no columns
+    similarity = rng.uniform(-1, 1, size=(9, 40)).astype(np.float32)
+    expected_max = np.full((9, 7), -1.0, dtype=np.float32)
+    expected_top = np.full((9, 7), -1.0, dtype=np.float32)
+    for group in range(7):
+        columns = similarity[:, owner == group]
+        if columns.shape[1]:
+            expected_max[:, group] = columns.max(axis=1)
+            expected_top[:, group] = np.sort(columns, axis=1)[:, -3:].mean(axis=1)
+    assert np.allclose(_group_max(similarity, owner, 7), expected_max)
+    assert np.allclose(_group_topk_mean(similarity, owner, 7, 3), expected_top)
