@@ -259,16 +259,18 @@ def schemes() -> None:
     """
     from .criteria import list_schemes
 
-    try:
-        found = list_schemes()
-    except CriteriaError as err:
-        _fail(err.one_line(), EXIT_USAGE)
+    broken: list[CriteriaError] = []
+    found = list_schemes(errors=broken)
     for scheme in found:
         click.echo(scheme.id)
     click.echo("")
     for scheme in found:
         analysed = len(scheme.analysed_criteria)
         click.echo(f"{scheme.id}: {scheme.title}. {scheme.description} ({analysed} criteria analysed, method: {scheme.analysed_method})")
+    for err in broken:
+        click.echo(f"error: {' '.join(err.one_line().split())}", err=True)
+    if broken:
+        sys.exit(EXIT_USAGE)
 
 
 @main.command(context_settings=CONTEXT)

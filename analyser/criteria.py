@@ -109,9 +109,21 @@ def _scheme_files() -> dict[str, Path]:
     return files
 
 
-def list_schemes() -> list[Scheme]:
-    """Every scheme in the corpus folder, validated, in id order."""
-    return [load_scheme(scheme_id) for scheme_id in sorted(_scheme_files())]
+def list_schemes(*, errors: list[CriteriaError] | None = None) -> list[Scheme]:
+    """Every scheme in the corpus folder, validated, in id order.
+
+    With ``errors`` a broken scheme file is recorded there and skipped (so one provider's bad
+    file does not hide the others); without, the first one raises.
+    """
+    schemes = []
+    for scheme_id in sorted(_scheme_files()):
+        try:
+            schemes.append(load_scheme(scheme_id))
+        except CriteriaError as err:
+            if errors is None:
+                raise
+            errors.append(err)
+    return schemes
 
 
 def load_scheme(scheme: str | Path = DEFAULT_SCHEME) -> Scheme:

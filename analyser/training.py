@@ -130,6 +130,21 @@ def plain_scheme(scheme: Scheme) -> Scheme:
     return replace(scheme, criteria=criteria)
 
 
+# Features whose scale depends on how many criteria a scheme has (shares, ranks) or on the evidence bank:
+# the generic model must not lean on them, since it serves schemes of any size.
+RELATIVE_FEATURES = (
+    "share_max", "share_sum", "rank_best", "top1_sentences", "section_rank",
+    "bank_max", "bank_top3", "bank_share", "bank_rank_best",
+)
+
+
+def _absolute_only(pairs: ReportPairs) -> ReportPairs:
+    features = pairs.table.features.copy()
+    for name in RELATIVE_FEATURES:
+        features[:, FEATURE_NAMES.index(name)] = 0.0
+    return replace(pairs, table=replace(pairs.table, features=features))
+
+
 def fit_generic(pairs: list[ReportPairs], scheme: Scheme, encoder: TextEncoder, *, c: float = 1.0) -> tuple[MatchModel, dict[str, Any]]:
     """A model for schemes with nothing but their criteria's words (no prototypes, no evidence bank).
 
@@ -138,7 +153,7 @@ def fit_generic(pairs: list[ReportPairs], scheme: Scheme, encoder: TextEncoder, 
     leave-one-report-out.
     """
     index = build_index(plain_scheme(scheme), encoder, bank=[])
-    plain = [p.recompute(index) for p in pairs]
+    plain = [_absolute_only(p.recompute(index)) for p in pairs]
     predictions = []
     for held in range(len(plain)):
         model = fit_model([p for i, p in enumerate(plain) if i != held], (), c=c)

@@ -79,7 +79,8 @@ with `HF_HUB_OFFLINE=1`; `model.safetensors` is checked against the upstream sha
   section-level precision {metrics["section_precision"]:.2f}, recall {metrics["section_recall"]:.2f},
   F1 {metrics["section_f1"]:.2f}; missed gaps {metrics["missed_gap_rate_of_missing"]:.0%} of the criteria not
   credited; false gaps {metrics["false_gap_rate_of_credited"]:.0%} of the credited criteria; review
-  {metrics["review_rate"]:.0%} of all criteria. The thresholds were tuned on these same held-out scores, so the
+  {metrics["review_rate"]:.0%} of all criteria. Calibration of the pair probabilities: Brier
+  {metrics.get("brier", float("nan")):.3f}, expected calibration error {metrics.get("expected_calibration_error", float("nan")):.3f}. The thresholds were tuned on these same held-out scores, so the
   figures are slightly optimistic; the synthetic reports were written in the style of the dev reports.
 
 | criterion | F1 (leave-one-report-out) |
@@ -91,6 +92,17 @@ with `HF_HUB_OFFLINE=1`; `model.safetensors` is checked against the upstream sha
 its criterion and report id. Used as nearest-neighbour prototypes; a report's own sentences are left out
 whenever it is scored during training.
 """
+
+
+def calibration(pairs, predictions) -> dict:  # type: ignore[no-untyped-def]
+    """Brier score and expected calibration error (10 bins) of the held-out pair probabilities."""
+    import numpy as np
+
+    labels = np.concatenate([p.labels[p.aligned] for p in pairs]).astype(float)
+    scores = np.concatenate([pred[p.aligned] for p, pred in zip(pairs, predictions)])
+    bins = np.minimum((scores * 10).astype(int), 9)
+    ece = sum(abs(scores[bins == b].mean() - labels[bins == b].mean()) * (bins == b).mean() for b in range(10) if (bins == b).any())
+    return {"brier": round(float(((scores - labels) ** 2).mean()), 4), "expected_calibration_error": round(float(ece), 4)}
 
 
 def generic_card(generic, metrics) -> str:  # type: ignore[no-untyped-def]
@@ -136,6 +148,7 @@ def main() -> int:
     summary = metrics.as_dict()
     summary["per_criterion_f1"] = {k: round(v, 3) for k, v in metrics.per_criterion_f1.items()}
     summary["method"] = "leave-one-report-out over the training reports; thresholds chosen on the held-out scores"
+    summary.update(calibration(pairs, predictions))
     print(json.dumps({"thresholds": thresholds.__dict__, **summary}, indent=1))
     if args.dry_run:
         return 0

@@ -107,3 +107,15 @@ def test_analyse_text_and_json(runner: CliRunner, sample_docx: Path, tmp_path: P
     assert document["schema"] == "ksb-analysis/1"
     assert [c["code"] for c in document["criteria"]] == WBP_CODES
     assert result.stdout == ""
+
+
+def test_schemes_lists_the_good_ones_and_reports_a_broken_file(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = Path(__file__).resolve().parent.parent / "criteria_corpus"
+    for name in ("st0071-highfield.yaml", "st0071-highfield.prototypes.yaml"):
+        (tmp_path / name).write_text((corpus / name).read_text())
+    (tmp_path / "broken.yaml").write_text("schema: ksb-criteria/1\nid: [unclosed\n")
+    monkeypatch.setenv("KSB_CRITERIA_DIR", str(tmp_path))
+    result = runner.invoke(main, ["schemes"])
+    assert result.exit_code == 2
+    assert result.stdout.splitlines()[0] == "st0071-highfield"
+    assert result.stderr.startswith(f"error: {tmp_path / 'broken.yaml'}: not valid YAML")

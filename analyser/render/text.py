@@ -51,7 +51,7 @@ def to_text(analysis: Analysis) -> str:
         lines += [
             "",
             f"{grade.capitalize()} criteria: {counts['evidenced']} evidenced, {counts['review']} to review, "
-            f"{counts['gap']} gaps (of {len(rows)})",
+            f"{counts['gap']} gap{'' if counts['gap'] == 1 else 's'} (of {len(rows)})",
         ]
         for result in rows:
             where = ""
