@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml
 	# The CPU wheel first: a bare `torch` requirement would pull a multi-GB CUDA build.
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e ".[test]"
+	# Export the bundled MiniLM to ONNX once (checked equal to sentence-transformers); cached per machine.
+	$(PY) scripts/export_onnx.py
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -6,7 +6,11 @@ error; 3 the input cannot be analysed.
 
 from __future__ import annotations
 
+import os
 import sys
+
+# numpy's threaded BLAS fights ONNX Runtime's threads over the two cores in the matching step.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from pathlib import Path
 
 import click

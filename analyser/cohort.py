@@ -314,8 +314,9 @@ def warm_up(scheme_ref: str, threads: int) -> None:
 
     ``threads`` bounds the math libraries' thread pools (read when they are first imported).
     """
-    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = str(threads)
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"  # numpy's BLAS must not fight the model's threads
     # The batch's stderr carries one line per failed report: library warnings about odd
     # files (pdfminer's, say) are not for the user and must not interleave with them.
     warnings.simplefilter("ignore")
@@ -583,7 +584,7 @@ def _start_reason(detail: str, max_memory_bytes: int | None) -> str:
     if max_memory_bytes is None:
         return f"the analysis workers could not start: {detail}"
     lowered = detail.lower()
-    advice = f"raise --max-memory-mb (now {max_memory_bytes // _MB}; a normal analysis needs about 1600)"
+    advice = f"raise --max-memory-mb (now {max_memory_bytes // _MB}; a normal analysis needs about 500 with the ONNX backend, 1600 with sentence-transformers)"
     if any(sign in lowered for sign in ("memory", "allocate", "map segment", "mmap")):
         return f"the analysis workers cannot load the model within {max_memory_bytes // _MB} MB: {advice}"
     return f"the analysis workers could not start ({detail}); if the memory limit is the cause, {advice}"

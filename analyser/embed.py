@@ -148,8 +148,14 @@ _shared: Embedder | None = None
 
 
 def get_embedder() -> Embedder:
-    """The process-wide embedder (loaded on first use)."""
+    """The process-wide embedder (loaded on first use).
+
+    ONNX Runtime with the same MiniLM weights when onnxruntime and tokenizers are installed
+    (fast, no torch import); sentence-transformers otherwise. ``KSB_BACKEND=onnx|torch`` chooses.
+    """
     global _shared
     if _shared is None:
-        _shared = Embedder()
+        from .embed_onnx import make_embedder
+
+        _shared = make_embedder()
     return _shared

@@ -2,7 +2,7 @@
 
 sentence-transformers (:class:`analyser.embed.Embedder`) stays the reference backend. This
 one runs the same weights, exported once to ONNX from the bundled model folder, with
-``onnxruntime`` (CPU, 2 intra-op threads) and the model's own ``tokenizer.json`` read by
+``onnxruntime`` (CPU; 2 intra-op threads, or ``$OMP_NUM_THREADS`` when set) and the model's own ``tokenizer.json`` read by
 ``tokenizers``; it then applies the same steps as the sentence-transformers pipeline of the
 model (``modules.json``): mean pooling over the attention mask, then L2 normalisation, with
 sequences truncated at ``max_seq_length`` (``sentence_bert_config.json``, 256 tokens).
@@ -240,13 +240,16 @@ def _load_session(path: Path, threads: int):  # type: ignore[no-untyped-def]
     options.inter_op_num_threads = 1
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.log_severity_level = 3
+    options.log_severity_level = 4  # ONNX Runtime's own log lines must not reach the user's stderr
+    onnxruntime.set_default_logger_severity(4)
     # Idle worker threads sleep instead of spinning: with `--jobs 2` on 2 cores (or a busy
     # machine) spinning threads steal the cores the other threads need (measured: -40% wall).
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         return onnxruntime.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
     except Exception as err:  # onnxruntime raises its own untyped errors for a broken file
+        if "bad_alloc" in str(err) or "allocat" in str(err).lower():
+            raise MemoryError("not enough memory to load the embedding model") from err
         raise AnalyserError(f"{path}: the ONNX model cannot be loaded; delete it to export it again") from err
 
 

@@ -36,6 +36,8 @@ from analyser.cohort import (
 
 _SETUP_CALLS = 0
 
+COHORT_FILES = ["cohort.csv", "cohort.xlsx", "cohort.html", "cohort-heatmap.png", "errors.csv"]
+
 
 def setup_counter(value: int) -> None:
     global _SETUP_CALLS
@@ -208,7 +210,7 @@ def test_errors_csv_lists_failures_and_unmatched_inputs(tmp_path: Path, monkeypa
         ReportOutcome(path=bad, output=None, error=f"{bad}: empty file (0 bytes); save it again", exit_status=3,
                       reason="empty file (0 bytes); save it again")
     ]
-    assert sorted(p.name for p in outdir.iterdir()) == ["cohort.csv", "errors.csv", "good.json"]
+    assert sorted(p.name for p in outdir.iterdir()) == sorted([*COHORT_FILES, "good.json"])
 
 
 def test_a_report_that_now_fails_loses_its_old_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -220,7 +222,7 @@ def test_a_report_that_now_fails_loses_its_old_output(tmp_path: Path, monkeypatc
     (outdir / "notes.json").write_text("{}")
     monkeypatch.setattr(cohort, "_results", fake_results([]))
     run_batch([report], outdir)
-    assert sorted(p.name for p in outdir.iterdir()) == ["cohort.csv", "errors.csv", "notes.json"]
+    assert sorted(p.name for p in outdir.iterdir()) == sorted([*COHORT_FILES, "notes.json"])
 
 
 # ----------------------------------------------------------------------------------------

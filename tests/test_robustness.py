@@ -239,7 +239,8 @@ def test_batch_exit_status_and_stderr(mixed_batch: dict) -> None:
 def test_batch_writes_every_good_report_and_lists_the_bad(mixed_batch: dict) -> None:
     out = mixed_batch["root"] / "out"
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["cohort.csv", "errors.csv", *(name.rsplit(".", 1)[0] + ".json" for name in GOOD)]
+        ["cohort.csv", "cohort.xlsx", "cohort.html", "cohort-heatmap.png", "errors.csv",
+         *(name.rsplit(".", 1)[0] + suffix for name in GOOD for suffix in (".json", ".html"))]
     )
     words = {}
     for name in GOOD:

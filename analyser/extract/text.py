@@ -98,7 +98,13 @@ def _decode(data: bytes, *, path: Path) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        text = data.decode("cp1252", errors="replace")
+    # Windows-1252 / Latin-1 text is overwhelmingly ASCII; random bytes are not.
+    sample = text[:4000]
+    plain = sum(1 for ch in sample if ch.isspace() or (" " <= ch <= "~") or ch in "£€‘’“”–—…•éèàâçêëïîôûùüÉÀ")
+    if plain < 0.85 * len(sample):
+        raise InputError("not a text file (binary content); save the report as .docx, .pdf or plain text", path=path)
+    return text
 
 
 def extract_text(path: Path) -> Document:
