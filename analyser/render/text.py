@@ -47,6 +47,8 @@ def to_text(analysis: Analysis) -> str:
     lines.append(f"Sections  {len(analysis.sections)} found, {len(body)} in the body")
     for grade in ("pass", "distinction"):
         rows = [c for c in analysis.criteria if c.grade == grade]
+        if not rows:
+            continue
         counts = {status: sum(c.status == status for c in rows) for status in ("evidenced", "review", "gap")}
         lines += [
             "",
