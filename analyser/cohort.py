@@ -30,7 +30,6 @@ import logging
 import multiprocessing
 import os
 import signal
-import tempfile
 import time
 import traceback
 import warnings
@@ -40,6 +39,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from .atomic import write_atomic
 from .criteria import load_scheme
 from .errors import AnalyserError
 from .extract import SUPPORTED_SUFFIXES, ExtractSettings
@@ -192,21 +192,6 @@ def output_names(files: list[Path]) -> dict[Path, str]:
         taken.add(name)
         names[path] = f"{name}.json"
     return names
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a text file so that readers see the old file or the whole new one, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def file_sha256(path: Path) -> str | None:

@@ -13,7 +13,7 @@ import functools
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -306,6 +306,18 @@ def _build_scheme(data: Any, *, path: Path) -> Scheme:
     )
 
 
+def _with_prototypes(criterion: Criterion, record: dict[str, Any], *, where: str, path: Path) -> Criterion:
+    """The criterion with the team-written matching material of a prototypes record."""
+    return replace(
+        criterion,
+        looks_for=_str_list(record, "looks_for", where=where, path=path),
+        cues=tuple(c.lower() for c in _str_list(record, "cues", where=where, path=path)),
+        examples=_str_list(record, "examples", where=where, path=path),
+        negatives=_str_list(record, "negatives", where=where, path=path),
+        distinguish=" ".join(str(record.get("distinguish", "")).split()),
+    )
+
+
 def _merge_prototypes(scheme: Scheme, data: Any, *, path: Path) -> Scheme:
     if not isinstance(data, dict) or data.get("schema") != PROTOTYPES_SCHEMA:
         raise CriteriaError(f"a prototypes file must be a mapping with schema '{PROTOTYPES_SCHEMA}'", path=path)
@@ -324,22 +336,7 @@ def _merge_prototypes(scheme: Scheme, data: Any, *, path: Path) -> Scheme:
             continue
         if not isinstance(record, dict):
             raise CriteriaError(f"prototypes for {criterion.code}: must be a mapping", path=path)
-        where = f"prototypes for {criterion.code}"
-        merged.append(
-            Criterion(
-                code=criterion.code,
-                grade=criterion.grade,
-                method=criterion.method,
-                theme=criterion.theme,
-                description=criterion.description,
-                guidance=criterion.guidance,
-                looks_for=_str_list(record, "looks_for", where=where, path=path),
-                cues=tuple(c.lower() for c in _str_list(record, "cues", where=where, path=path)),
-                examples=_str_list(record, "examples", where=where, path=path),
-                negatives=_str_list(record, "negatives", where=where, path=path),
-                distinguish=" ".join(str(record.get("distinguish", "")).split()),
-            )
-        )
+        merged.append(_with_prototypes(criterion, record, where=f"prototypes for {criterion.code}", path=path))
     return Scheme(**{**scheme.__dict__, "criteria": tuple(merged)})
 
 
@@ -492,19 +489,5 @@ def _borrow_prototypes(scheme: Scheme, extras: SchemeExtras, *, path: Path) -> S
             borrowed.append(criterion)
             continue
         where = f"prototypes for {same_as[criterion.code]}"
-        borrowed.append(
-            Criterion(
-                code=criterion.code,
-                grade=criterion.grade,
-                method=criterion.method,
-                theme=criterion.theme,
-                description=criterion.description,
-                guidance=criterion.guidance,
-                looks_for=_str_list(record, "looks_for", where=where, path=prototypes_path),
-                cues=tuple(c.lower() for c in _str_list(record, "cues", where=where, path=prototypes_path)),
-                examples=_str_list(record, "examples", where=where, path=prototypes_path),
-                negatives=_str_list(record, "negatives", where=where, path=prototypes_path),
-                distinguish=" ".join(str(record.get("distinguish", "")).split()),
-            )
-        )
+        borrowed.append(_with_prototypes(criterion, record, where=where, path=prototypes_path))
     return Scheme(**{**scheme.__dict__, "criteria": tuple(borrowed)})

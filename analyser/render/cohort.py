@@ -11,6 +11,8 @@ import io
 from pathlib import Path
 from typing import Any, Sequence
 
+from ..atomic import write_bytes_atomic
+
 __all__ = ["cohort_frame", "write_xlsx", "heatmap_png", "cohort_html"]
 
 _STATUS_VALUE = {"gap": 0, "review": 1, "evidenced": 2}
@@ -37,7 +39,7 @@ def write_xlsx(rows: Sequence[dict[str, Any]], codes: Sequence[str], path: Path)
         sheet = writer.sheets["cohort"]
         sheet.freeze_panes = "B2"
         sheet.column_dimensions["A"].width = 40
-    _write_bytes(path, buffer.getvalue())
+    write_bytes_atomic(path, buffer.getvalue())
 
 
 def heatmap_png(rows: Sequence[dict[str, Any]], codes: Sequence[str], path: Path) -> None:
@@ -77,7 +79,7 @@ def heatmap_png(rows: Sequence[dict[str, Any]], codes: Sequence[str], path: Path
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=110)
     plt.close(figure)
-    _write_bytes(path, buffer.getvalue())
+    write_bytes_atomic(path, buffer.getvalue())
 
 
 def cohort_html(rows: Sequence[dict[str, Any]], codes: Sequence[str], *, pages: dict[str, str], heatmap: str | None) -> str:
@@ -125,17 +127,3 @@ img {{ max-width: 100%; }}
 {image}
 </body></html>
 """
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    import os
-    import tempfile
-
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -11,8 +11,6 @@ between that claim and the evidence are flagged in the row and listed after the 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from itertools import groupby
 from pathlib import Path
 
@@ -88,16 +86,9 @@ def to_mapping_docx(analysis: Analysis) -> bytes:
 
 def write_mapping(analysis: Analysis, path: Path) -> None:
     """Write the mapping document to ``path`` so readers never see a half-written file."""
-    data = to_mapping_docx(analysis)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    from ..atomic import write_bytes_atomic
+
+    write_bytes_atomic(path, to_mapping_docx(analysis))
 
 
 # ---- document parts ------------------------------------------------------------------------
