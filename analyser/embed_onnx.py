@@ -235,6 +235,8 @@ def _load_tokenizer(folder: Path):  # type: ignore[no-untyped-def]
 def _load_session(path: Path, threads: int):  # type: ignore[no-untyped-def]
     import onnxruntime
 
+    if hasattr(onnxruntime, "disable_telemetry_events"):
+        onnxruntime.disable_telemetry_events()  # nothing about a run leaves the machine
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
