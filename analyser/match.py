@@ -79,6 +79,18 @@ class MatchModel:
         names = tuple(data["feature_names"])
         if names != FEATURE_NAMES:
             raise AnalyserError(f"{path}: the model was trained on other features; run `make train`")
+        generic = data.get("generic")
+        return cls._from_data(
+            data,
+            names,
+            version=str(data.get("version", "unknown")),
+            card={k: v for k, v in data.items() if k in ("trained_on", "metrics", "created", "scheme")},
+            generic=cls._from_data(generic, names, version="generic") if generic else None,
+        )
+
+    @classmethod
+    def _from_data(cls, data: dict, names: tuple[str, ...], **extra: object) -> "MatchModel":
+        """The linear model stored in one JSON object (the main model or its generic twin)."""
         return cls(
             feature_names=names,
             mean=np.asarray(data["mean"], dtype=np.float64),
@@ -87,24 +99,7 @@ class MatchModel:
             intercept=float(data["intercept"]),
             criterion_bias={k: float(v) for k, v in data.get("criterion_bias", {}).items()},
             thresholds=Thresholds(**data.get("thresholds", {})),
-            version=str(data.get("version", "unknown")),
-            card={k: v for k, v in data.items() if k in ("trained_on", "metrics", "created", "scheme")},
-            generic=cls._generic(data.get("generic"), names),
-        )
-
-    @classmethod
-    def _generic(cls, data: dict | None, names: tuple[str, ...]) -> "MatchModel | None":
-        if not data:
-            return None
-        return cls(
-            feature_names=names,
-            mean=np.asarray(data["mean"], dtype=np.float64),
-            scale=np.asarray(data["scale"], dtype=np.float64),
-            coef=np.asarray(data["coef"], dtype=np.float64),
-            intercept=float(data["intercept"]),
-            criterion_bias={},
-            thresholds=Thresholds(**data.get("thresholds", {})),
-            version="generic",
+            **extra,  # type: ignore[arg-type]
         )
 
     def predict(self, features: np.ndarray, codes: tuple[str, ...]) -> np.ndarray:
