@@ -11,7 +11,9 @@ import sys
 
 # numpy's threaded BLAS fights ONNX Runtime's threads over the two cores in the matching step.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import click
 
@@ -25,6 +27,19 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 def _fail(message: str, status: int) -> None:
     click.echo(f"error: {' '.join(message.split())}", err=True)
     sys.exit(status)
+
+
+@contextmanager
+def _reported(path: Path) -> Iterator[None]:
+    """Turn the analyser's own errors into one line and the CONTRACT's exit status."""
+    try:
+        yield
+    except InputError as err:
+        _fail(err.one_line() if err.path else f"{path}: {err}", EXIT_INPUT)
+    except CriteriaError as err:
+        _fail(err.one_line(), EXIT_USAGE)
+    except AnalyserError as err:
+        _fail(err.one_line(), EXIT_INPUT)
 
 
 def _settings(max_file_mb: float, max_pages: int):  # type: ignore[no-untyped-def]
@@ -76,14 +91,8 @@ def analyse(path: Path, scheme: str, fmt: str, output: Path | None, max_file_mb:
 
     if fmt == "mapping" and output is None:
         _fail(f"{path}: --format mapping writes a Word file; add -o mapping.docx", EXIT_USAGE)
-    try:
+    with _reported(path):
         analysis = run_analysis(path, scheme=scheme, settings=_settings(max_file_mb, max_pages))
-    except InputError as err:
-        _fail(err.one_line() if err.path else f"{path}: {err}", EXIT_INPUT)
-    except CriteriaError as err:
-        _fail(err.one_line(), EXIT_USAGE)
-    except AnalyserError as err:
-        _fail(err.one_line(), EXIT_INPUT)
     if fmt == "json":
         from .render.json import to_json
 
@@ -299,14 +308,8 @@ def proposal(path: Path, scheme: str, limit: int | None, fmt: str, output: Path 
     """
     from .proposal import check_proposal, proposal_to_json, proposal_to_text
 
-    try:
+    with _reported(path):
         result = check_proposal(path, scheme=scheme, limit=limit, settings=_settings(max_file_mb, max_pages))
-    except InputError as err:
-        _fail(err.one_line() if err.path else f"{path}: {err}", EXIT_INPUT)
-    except CriteriaError as err:
-        _fail(err.one_line(), EXIT_USAGE)
-    except AnalyserError as err:
-        _fail(err.one_line(), EXIT_INPUT)
     text = proposal_to_json(result) + "\n" if fmt == "json" else proposal_to_text(result)
     _emit(text, output)
 
@@ -331,14 +334,8 @@ def portfolio(folder: Path, scheme: str, fmt: str, output: Path | None, max_file
     """
     from .portfolio import check_portfolio, portfolio_to_json, portfolio_to_text
 
-    try:
+    with _reported(folder):
         result = check_portfolio(folder, scheme=scheme, settings=_settings(max_file_mb, max_pages))
-    except InputError as err:
-        _fail(err.one_line() if err.path else f"{folder}: {err}", EXIT_INPUT)
-    except CriteriaError as err:
-        _fail(err.one_line(), EXIT_USAGE)
-    except AnalyserError as err:
-        _fail(err.one_line(), EXIT_INPUT)
     text = portfolio_to_json(result) + "\n" if fmt == "json" else portfolio_to_text(result)
     _emit(text, output)
 
