@@ -124,7 +124,7 @@ def analyse(path: Path, scheme: str, fmt: str, output: Path | None, max_file_mb:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--outdir", "outdir", type=click.Path(path_type=Path, file_okay=False), required=True, help="Folder for <stem>.json files, cohort.csv and errors.csv.")
 @click.option("--scheme", default="st0071-highfield", show_default=True, help="Scheme id or a scheme .yaml file.")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Reports analysed in parallel (worker processes).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Reports analysed in parallel (worker processes); default one per CPU core, at most 4.")
 @click.option("--resume", is_flag=True, help="Skip reports whose JSON in OUTDIR already analysed the same file (same sha256).")
 @click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds one report may take before it is stopped and recorded as failed.")
 @click.option("--max-memory-mb", type=click.IntRange(min=256), default=2048, show_default=True, help="Memory (address space) one worker may use; a report needing more is stopped and recorded as failed.")
@@ -133,7 +133,7 @@ def batch(
     inputs: tuple[str, ...],
     outdir: Path,
     scheme: str,
-    jobs: int,
+    jobs: int | None,
     resume: bool,
     timeout_s: float,
     max_memory_mb: int,
@@ -188,6 +188,8 @@ def batch(
             bar.update(1)
 
     limits = WorkerLimits(timeout_s=timeout_s, max_memory_mb=max_memory_mb)
+    if jobs is None:
+        jobs = max(1, min(4, os.cpu_count() or 1))
     try:
         result = run_batch(
             files,
