@@ -26,7 +26,7 @@ from .embed import TextEncoder, get_embedder
 from .errors import AnalyserError, CriteriaError, InputError
 from .extract import SUPPORTED_SUFFIXES, ExtractSettings, extract_document
 from .proposal import document_sentences, score_criteria
-from .wordcount import count_words
+from .wordcount import count_words, range_status
 
 __all__ = [
     "SUPPORTS",
@@ -120,13 +120,7 @@ def _relative(path: Path, folder: Path) -> str:
 
 
 def _count_status(count: int, minimum: int | None, maximum: int | None) -> CountStatus:
-    if minimum is None and maximum is None:
-        return "no limit"
-    if minimum is not None and count < minimum:
-        return "under"
-    if maximum is not None and count > maximum:
-        return "over"
-    return "within"
+    return range_status(count, minimum, maximum)  # type: ignore[return-value]
 
 
 def _read_piece(path: Path, settings: ExtractSettings | None) -> tuple[list[str], int, str | None]:

@@ -32,7 +32,7 @@ from .embed import TextEncoder, get_embedder
 from .errors import InputError
 from .extract import ExtractSettings, extract_document
 from .features import split_sentences
-from .wordcount import count_words
+from .wordcount import count_words, range_status
 
 __all__ = [
     "ROOM_LIKELY",
@@ -169,14 +169,9 @@ def _room(score: float) -> Room:
 
 
 def _word_status(words: int, minimum: int | None, maximum: int | None) -> tuple[WordStatus, str]:
-    if minimum is None and maximum is None:
-        return "no limit", "The scheme sets no word limit for the proposal (give one with --limit)."
-    if minimum is not None and words < minimum:
-        status: WordStatus = "under"
-    elif maximum is not None and words > maximum:
-        status = "over"
-    else:
-        status = "within"
+    status: WordStatus = range_status(words, minimum, maximum)  # type: ignore[assignment]
+    if status == "no limit":
+        return status, "The scheme sets no word limit for the proposal (give one with --limit)."
     if minimum is not None and maximum is not None:
         limit = f"{minimum:,}–{maximum:,} words"
     elif maximum is not None:

@@ -13,7 +13,18 @@ from dataclasses import replace
 
 from .datamodel import Scheme, Section, WordCount
 
-__all__ = ["count_words", "word_offsets", "count_section_words", "summarise_word_count"]
+__all__ = ["count_words", "word_offsets", "count_section_words", "range_status", "summarise_word_count"]
+
+
+def range_status(value: int, minimum: int | None, maximum: int | None) -> str:
+    """"under", "within" or "over" a range whose ends may be open; "no limit" when both are."""
+    if minimum is None and maximum is None:
+        return "no limit"
+    if minimum is not None and value < minimum:
+        return "under"
+    if maximum is not None and value > maximum:
+        return "over"
+    return "within"
 
 
 def _is_word(token: str) -> bool:
@@ -58,12 +69,7 @@ def summarise_word_count(sections: tuple[Section, ...], *, scheme: Scheme) -> Wo
     for section in sections:
         by_part[section.part] += section.words
     assessed = by_part["body"]
-    if assessed < scheme.word_minimum:
-        status = "under"
-    elif assessed > scheme.word_maximum:
-        status = "over"
-    else:
-        status = "within"
+    status = range_status(assessed, scheme.word_minimum, scheme.word_maximum)
     left_out = [name for name in ("front", "references", "annex") if by_part[name]]
     left_out_text = ", ".join({"front": "front matter", "references": "references", "annex": "annexes"}[n] for n in left_out)
     rule = (
@@ -78,7 +84,7 @@ def summarise_word_count(sections: tuple[Section, ...], *, scheme: Scheme) -> Wo
         target=scheme.word_target,
         minimum=scheme.word_minimum,
         maximum=scheme.word_maximum,
-        status=status,
+        status=status,  # type: ignore[arg-type]
         by_part=by_part,
         rule=rule,
     )
