@@ -11,6 +11,7 @@ A section is split into sentences; each sentence is compared with every prototyp
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -111,6 +112,17 @@ class CriteriaIndex:
     @property
     def size(self) -> int:
         return len(self.codes)
+
+    @functools.cached_property
+    def example_centroids(self) -> np.ndarray:
+        """(C, D) the normalised mean of each criterion's examples, computed once per index."""
+        centroids = np.zeros((self.size, self.examples.shape[1]), dtype=np.float32)
+        for group in range(self.size):
+            rows = self.examples[self.example_owner == group]
+            if rows.shape[0]:
+                centroid = rows.mean(axis=0)
+                centroids[group] = centroid / max(float(np.linalg.norm(centroid)), 1e-9)
+        return centroids
 
     def without_sources(self, sources: set[str]) -> "CriteriaIndex":
         """The same index with the evidence-bank sentences of some reports left out (for honest training)."""
@@ -249,7 +261,8 @@ def pair_features(
     if len(units.sentences) == 0:
         return features, SentenceScores(units=units, score=np.zeros((0, count), dtype=np.float32))
     desc = sentence_vectors @ index.description.T  # (S, C)
-    parts = _group_max(sentence_vectors @ index.parts.T, index.part_owner, count)
+    part_matrix = sentence_vectors @ index.parts.T
+    parts = _group_max(part_matrix, index.part_owner, count)
     example_sim = sentence_vectors @ index.examples.T
     examples = _group_max(example_sim, index.example_owner, count)
     knn = _group_topk_mean(example_sim, index.example_owner, count, 3)
@@ -266,18 +279,12 @@ def pair_features(
     ranks = (-knn).argsort(axis=1).argsort(axis=1)  # 0 = best criterion for that sentence
     section_vector = sentence_vectors.mean(axis=0)
     section_vector /= max(float(np.linalg.norm(section_vector)), 1e-9)
-    centroids = np.zeros((count, sentence_vectors.shape[1]), dtype=np.float32)
-    for group in range(count):
-        rows = index.examples[index.example_owner == group]
-        centroid = rows.mean(axis=0)
-        centroids[group] = centroid / max(float(np.linalg.norm(centroid)), 1e-9)
-    centroid_sim = centroids @ section_vector
+    centroid_sim = index.example_centroids @ section_vector
     text = " ".join(units.sentences).lower()
     words = max(section.words, 1)
     codes_in_text = set(_CODE.findall(" ".join(units.sentences) + " " + section.heading))
     parts_per_criterion = np.bincount(index.part_owner, minlength=count)
     part_hits = np.zeros(count, dtype=np.float32)
-    part_matrix = sentence_vectors @ index.parts.T
     part_best = part_matrix.max(axis=0)
     for group in range(count):
         mask = index.part_owner == group
