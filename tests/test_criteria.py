@@ -14,6 +14,7 @@ import yaml
 from analyser.criteria import DEFAULT_SCHEME, corpus_dir, list_schemes, load_scheme, scheme_digest
 from analyser.datamodel import Criterion
 from analyser.errors import AnalyserError, CriteriaError
+from scheme_edits import delete_key, set_key
 
 ALL_CODES = [
     "K1.1", "K1.2", "K1.3", "K1.4", "K1.5", "K1.7", "K2.1", "K2.2", "K2.3", "K2.4", "K3.1", "K3.2", "K3.3",
@@ -257,24 +258,6 @@ def test_loading_is_cached_until_the_file_changes(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------------------
 
 
-def _set(*keys: Any, value: Any) -> Callable[[dict[str, Any]], None]:
-    def mutate(data: dict[str, Any]) -> None:
-        target = data
-        for key in keys[:-1]:
-            target = target[key]
-        target[keys[-1]] = value
-
-    return mutate
-
-
-def _delete(*keys: Any) -> Callable[[dict[str, Any]], None]:
-    def mutate(data: dict[str, Any]) -> None:
-        target = data
-        for key in keys[:-1]:
-            target = target[key]
-        del target[keys[-1]]
-
-    return mutate
 
 
 def _duplicate_first(data: dict[str, Any]) -> None:
@@ -282,39 +265,39 @@ def _duplicate_first(data: dict[str, Any]) -> None:
 
 
 INVALID = [
-    ("wrong schema", _set("schema", value="ksb-criteria/2"), "'schema' must be 'ksb-criteria/1', got 'ksb-criteria/2'"),
-    ("missing schema", _delete("schema"), "missing top-level key 'schema'"),
-    ("missing criteria", _delete("criteria"), "missing top-level key 'criteria'"),
-    ("missing analysed_method", _delete("analysed_method"), "missing top-level key 'analysed_method'"),
-    ("empty id", _set("id", value=""), "scheme: 'id' must be a non-empty string, got ''"),
-    ("title not a string", _set("title", value=["a"]), "scheme: 'title' must be a non-empty string, got ['a']"),
-    ("empty criteria", _set("criteria", value=[]), "'criteria' must be a non-empty list"),
-    ("criteria as mapping", _set("criteria", value={"K1.1": "x"}), "'criteria' must be a non-empty list"),
+    ("wrong schema", set_key("schema", value="ksb-criteria/2"), "'schema' must be 'ksb-criteria/1', got 'ksb-criteria/2'"),
+    ("missing schema", delete_key("schema"), "missing top-level key 'schema'"),
+    ("missing criteria", delete_key("criteria"), "missing top-level key 'criteria'"),
+    ("missing analysed_method", delete_key("analysed_method"), "missing top-level key 'analysed_method'"),
+    ("empty id", set_key("id", value=""), "scheme: 'id' must be a non-empty string, got ''"),
+    ("title not a string", set_key("title", value=["a"]), "scheme: 'title' must be a non-empty string, got ['a']"),
+    ("empty criteria", set_key("criteria", value=[]), "'criteria' must be a non-empty list"),
+    ("criteria as mapping", set_key("criteria", value={"K1.1": "x"}), "'criteria' must be a non-empty list"),
     (
         "record not a mapping",
-        _set("criteria", 1, value="S2.10"),
+        set_key("criteria", 1, value="S2.10"),
         "criteria record 2: must be a mapping with code, grade, method, theme, description",
     ),
     ("duplicate code", _duplicate_first, "criteria record 4 (K1.1): duplicate code K1.1"),
     (
         "bad grade",
-        _set("criteria", 0, "grade", value="merit"),
+        set_key("criteria", 0, "grade", value="merit"),
         "criteria record 1 (K1.1): 'grade' must be 'pass' or 'distinction', got 'merit'",
     ),
-    ("lower-case code", _set("criteria", 0, "code", value="k1.1"), "criteria record 1 (k1.1): code 'k1.1' must look like K1.1 or S2.10"),
-    ("code without letter", _set("criteria", 0, "code", value="1.1"), "criteria record 1 (1.1): code '1.1' must look like K1.1 or S2.10"),
-    ("three-level code", _set("criteria", 0, "code", value="K1.1.1"), "criteria record 1 (K1.1.1): code 'K1.1.1' must look like K1.1 or S2.10"),
-    ("code with a space", _set("criteria", 0, "code", value="K 1.1"), "criteria record 1 (K 1.1): code 'K 1.1' must look like K1.1 or S2.10"),
-    ("code not a string", _set("criteria", 0, "code", value=11), "criteria record 1: 'code' must be a non-empty string, got 11"),
+    ("lower-case code", set_key("criteria", 0, "code", value="k1.1"), "criteria record 1 (k1.1): code 'k1.1' must look like K1.1 or S2.10"),
+    ("code without letter", set_key("criteria", 0, "code", value="1.1"), "criteria record 1 (1.1): code '1.1' must look like K1.1 or S2.10"),
+    ("three-level code", set_key("criteria", 0, "code", value="K1.1.1"), "criteria record 1 (K1.1.1): code 'K1.1.1' must look like K1.1 or S2.10"),
+    ("code with a space", set_key("criteria", 0, "code", value="K 1.1"), "criteria record 1 (K 1.1): code 'K 1.1' must look like K1.1 or S2.10"),
+    ("code not a string", set_key("criteria", 0, "code", value=11), "criteria record 1: 'code' must be a non-empty string, got 11"),
     (
         "missing description",
-        _delete("criteria", 0, "description"),
+        delete_key("criteria", 0, "description"),
         "criteria record 1 (K1.1): 'description' must be a non-empty string, got None",
     ),
-    ("blank theme", _set("criteria", 1, "theme", value="   "), "criteria record 2 (S2.10): 'theme' must be a non-empty string, got '   '"),
+    ("blank theme", set_key("criteria", 1, "theme", value="   "), "criteria record 2 (S2.10): 'theme' must be a non-empty string, got '   '"),
     (
         "unknown method",
-        _set("criteria", 1, "method", value="showcase"),
+        set_key("criteria", 1, "method", value="showcase"),
         "criteria record 2 (S2.10): method 'showcase' is not one of the scheme's methods "
         "(work-based project, professional discussion)",
     ),
@@ -326,12 +309,12 @@ INVALID = [
         ),
         "analysed_method 'practical observation' has no criteria",
     ),
-    ("guidance not a list", _set("criteria", 0, "guidance", value="a note"), "criteria record 1 (K1.1): 'guidance' must be a list of strings"),
-    ("guidance of numbers", _set("criteria", 0, "guidance", value=[1, 2]), "criteria record 1 (K1.1): 'guidance' must be a list of strings"),
-    ("methods not a mapping", _set("methods", value=["work-based project"]), "'methods' must map each method name to a non-empty description"),
-    ("word_count not a mapping", _set("word_count", value=2500), "'word_count' must be a mapping with target, minimum and maximum"),
+    ("guidance not a list", set_key("criteria", 0, "guidance", value="a note"), "criteria record 1 (K1.1): 'guidance' must be a list of strings"),
+    ("guidance of numbers", set_key("criteria", 0, "guidance", value=[1, 2]), "criteria record 1 (K1.1): 'guidance' must be a list of strings"),
+    ("methods not a mapping", set_key("methods", value=["work-based project"]), "'methods' must map each method name to a non-empty description"),
+    ("word_count not a mapping", set_key("word_count", value=2500), "'word_count' must be a mapping with target, minimum and maximum"),
     *[
-        (f"word_count {name}", _set("word_count", value=value), "'word_count' needs positive integers with minimum <= target <= maximum")
+        (f"word_count {name}", set_key("word_count", value=value), "'word_count' needs positive integers with minimum <= target <= maximum")
         for name, value in [
             ("min > max", {"target": 2500, "minimum": 2800, "maximum": 2700}),
             ("target > max", {"target": 3000, "minimum": 2250, "maximum": 2750}),
@@ -391,13 +374,13 @@ def test_criteria_error_is_an_analyser_error() -> None:
 # README validation rules (criteria_corpus/README.md, "Validation"). Method names are free (other standards use
 # "showcase" etc.) and whitespace in descriptions is normalised on load, as the README says.
 README_RULES = [
-    ("unknown top-level field (rule 3)", _set("word_cont", value={"target": 2500}), "word_cont"),
-    ("id differs from the file stem (rule 4)", _set("id", value="something-else"), "id"),
-    ("id not kebab case (rule 4)", _set("id", value="Tiny_Scheme"), "id"),
-    ("methods missing (top-level table: required)", _delete("methods"), "methods"),
-    ("unknown criterion field looks_for (rule 9)", _set("criteria", 0, "looks_for", value=["x"]), "looks_for"),
-    ("code with a lower-case suffix (rule 10)", _set("criteria", 0, "code", value="K1.1a"), "K1.1a"),
-    ("report_areas of numbers (rule 14)", _set("report_areas", value=[1, 2]), "report_areas"),
+    ("unknown top-level field (rule 3)", set_key("word_cont", value={"target": 2500}), "word_cont"),
+    ("id differs from the file stem (rule 4)", set_key("id", value="something-else"), "id"),
+    ("id not kebab case (rule 4)", set_key("id", value="Tiny_Scheme"), "id"),
+    ("methods missing (top-level table: required)", delete_key("methods"), "methods"),
+    ("unknown criterion field looks_for (rule 9)", set_key("criteria", 0, "looks_for", value=["x"]), "looks_for"),
+    ("code with a lower-case suffix (rule 10)", set_key("criteria", 0, "code", value="K1.1a"), "K1.1a"),
+    ("report_areas of numbers (rule 14)", set_key("report_areas", value=[1, 2]), "report_areas"),
 ]
 
 

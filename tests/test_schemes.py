@@ -24,6 +24,7 @@ from analyser.datamodel import Scheme
 from analyser.errors import CriteriaError
 from analyser.pipeline import analyse
 from analyser.render.json import to_document
+from scheme_edits import delete_key, set_key
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = json.loads((ROOT / "docs" / "ksb-analysis-1.schema.json").read_text())
@@ -375,24 +376,6 @@ def test_custom_cross_reference_beside_the_file(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------------------
 
 
-def _set(*keys: Any, value: Any) -> Callable[[dict[str, Any]], None]:
-    def mutate(data: dict[str, Any]) -> None:
-        target = data
-        for key in keys[:-1]:
-            target = target[key]
-        target[keys[-1]] = value
-
-    return mutate
-
-
-def _delete(*keys: Any) -> Callable[[dict[str, Any]], None]:
-    def mutate(data: dict[str, Any]) -> None:
-        target = data
-        for key in keys[:-1]:
-            target = target[key]
-        del target[keys[-1]]
-
-    return mutate
 
 
 def _duplicate_check(data: dict[str, Any]) -> None:
@@ -400,43 +383,43 @@ def _duplicate_check(data: dict[str, Any]) -> None:
 
 
 INVALID = [
-    ("same_as not a code", _set("criteria", 0, "same_as", value="s3.1"), "criteria record 1 (P1): 'same_as' must be a criterion code such as K1.1, got 's3.1'"),
-    ("same_as a list", _set("criteria", 0, "same_as", value=["S3.1"]), "criteria record 1 (P1): 'same_as' must be a criterion code such as K1.1, got ['S3.1']"),
-    ("same_as unknown code", _set("criteria", 1, "same_as", value="K9.9"), "criteria record 2 (P2): same_as 'K9.9' is not a criterion of st0071-highfield"),
+    ("same_as not a code", set_key("criteria", 0, "same_as", value="s3.1"), "criteria record 1 (P1): 'same_as' must be a criterion code such as K1.1, got 's3.1'"),
+    ("same_as a list", set_key("criteria", 0, "same_as", value=["S3.1"]), "criteria record 1 (P1): 'same_as' must be a criterion code such as K1.1, got ['S3.1']"),
+    ("same_as unknown code", set_key("criteria", 1, "same_as", value="K9.9"), "criteria record 2 (P2): same_as 'K9.9' is not a criterion of st0071-highfield"),
     (
         "same_as without cross_reference",
-        _delete("cross_reference"),
+        delete_key("cross_reference"),
         "criteria record 1 (P1): 'same_as' needs a top-level 'cross_reference' naming the scheme its codes belong to",
     ),
-    ("cross_reference not an id", _set("cross_reference", value="Highfield Kit"), "'cross_reference' must be a scheme id such as st0071-highfield, got 'Highfield Kit'"),
-    ("cross_reference to itself", _set("cross_reference", value="my-provider"), "'cross_reference' 'my-provider' names this scheme itself"),
+    ("cross_reference not an id", set_key("cross_reference", value="Highfield Kit"), "'cross_reference' must be a scheme id such as st0071-highfield, got 'Highfield Kit'"),
+    ("cross_reference to itself", set_key("cross_reference", value="my-provider"), "'cross_reference' 'my-provider' names this scheme itself"),
     (
         "cross_reference missing file",
-        _set("cross_reference", value="nowhere"),
+        set_key("cross_reference", value="nowhere"),
         "'cross_reference' 'nowhere': no file nowhere.yaml beside this file or in the criteria corpus",
     ),
-    ("checks not a list", _set("checks", value={"M1": "x"}), "'checks' must be a list of mappings with id and text"),
-    ("check not a mapping", _set("checks", 0, value="No feedback."), "check record 1: must be a mapping with id and text"),
-    ("check unknown field", _set("checks", 0, "severity", value="high"), "check record 1 (M1): unknown field 'severity'; allowed: id, method, text"),
-    ("check without id", _delete("checks", 0, "id"), "check record 1: 'id' must be a non-empty string, got None"),
-    ("check bad id", _set("checks", 0, "id", value="mistake one"), "check record 1 (mistake one): id 'mistake one' must be letters and digits joined by '-' or '.', e.g. CM1"),
+    ("checks not a list", set_key("checks", value={"M1": "x"}), "'checks' must be a list of mappings with id and text"),
+    ("check not a mapping", set_key("checks", 0, value="No feedback."), "check record 1: must be a mapping with id and text"),
+    ("check unknown field", set_key("checks", 0, "severity", value="high"), "check record 1 (M1): unknown field 'severity'; allowed: id, method, text"),
+    ("check without id", delete_key("checks", 0, "id"), "check record 1: 'id' must be a non-empty string, got None"),
+    ("check bad id", set_key("checks", 0, "id", value="mistake one"), "check record 1 (mistake one): id 'mistake one' must be letters and digits joined by '-' or '.', e.g. CM1"),
     ("check duplicate id", _duplicate_check, "check record 3 (M1): duplicate check id M1"),
-    ("check empty text", _set("checks", 1, "text", value=" "), "check record 2 (M2): 'text' must be a non-empty string, got ' '"),
+    ("check empty text", set_key("checks", 1, "text", value=" "), "check record 2 (M2): 'text' must be a non-empty string, got ' '"),
     (
         "check unknown method",
-        _set("checks", 1, "method", value="showcase"),
+        set_key("checks", 1, "method", value="showcase"),
         "check record 2 (M2): method 'showcase' is not one of the scheme's methods (work-based project, professional discussion)",
     ),
-    ("proposal not a mapping", _set("proposal", value=300), "'proposal' must be a mapping with minimum, maximum"),
-    ("proposal unknown field", _set("proposal", "words", value=300), "'proposal': unknown field 'words'; allowed: minimum, maximum"),
-    ("proposal zero", _set("proposal", "maximum", value=0), "'proposal': 'maximum' must be a positive integer, got 0"),
-    ("proposal string", _set("proposal", "minimum", value="200"), "'proposal': 'minimum' must be a positive integer, got '200'"),
-    ("proposal min > max", _set("proposal", value={"minimum": 400, "maximum": 300}), "'proposal': 'minimum' must not be greater than 'maximum'"),
-    ("portfolio not a mapping", _set("portfolio", value=[10, 15]), "'portfolio' must be a mapping with method, minimum, maximum"),
-    ("portfolio without method", _delete("portfolio", "method"), "'portfolio': 'method' must be a non-empty string, got None"),
+    ("proposal not a mapping", set_key("proposal", value=300), "'proposal' must be a mapping with minimum, maximum"),
+    ("proposal unknown field", set_key("proposal", "words", value=300), "'proposal': unknown field 'words'; allowed: minimum, maximum"),
+    ("proposal zero", set_key("proposal", "maximum", value=0), "'proposal': 'maximum' must be a positive integer, got 0"),
+    ("proposal string", set_key("proposal", "minimum", value="200"), "'proposal': 'minimum' must be a positive integer, got '200'"),
+    ("proposal min > max", set_key("proposal", value={"minimum": 400, "maximum": 300}), "'proposal': 'minimum' must not be greater than 'maximum'"),
+    ("portfolio not a mapping", set_key("portfolio", value=[10, 15]), "'portfolio' must be a mapping with method, minimum, maximum"),
+    ("portfolio without method", delete_key("portfolio", "method"), "'portfolio': 'method' must be a non-empty string, got None"),
     (
         "portfolio unknown method",
-        _set("portfolio", "method", value="showcase"),
+        set_key("portfolio", "method", value="showcase"),
         "'portfolio': method 'showcase' is not one of the scheme's methods (work-based project, professional discussion)",
     ),
     (
@@ -444,13 +427,13 @@ INVALID = [
         lambda data: (data["methods"].update({"practical observation": "Observed."}), data["portfolio"].update({"method": "practical observation"})),
         "'portfolio': method 'practical observation' has no criteria",
     ),
-    ("portfolio negative", _set("portfolio", "minimum", value=-1), "'portfolio': 'minimum' must be a positive integer, got -1"),
-    ("portfolio min > max", _set("portfolio", value={"method": "professional discussion", "minimum": 15, "maximum": 10}), "'portfolio': 'minimum' must not be greater than 'maximum'"),
-    ("portfolio unknown field", _set("portfolio", "pieces", value=12), "'portfolio': unknown field 'pieces'; allowed: method, minimum, maximum"),
+    ("portfolio negative", set_key("portfolio", "minimum", value=-1), "'portfolio': 'minimum' must be a positive integer, got -1"),
+    ("portfolio min > max", set_key("portfolio", value={"method": "professional discussion", "minimum": 15, "maximum": 10}), "'portfolio': 'minimum' must not be greater than 'maximum'"),
+    ("portfolio unknown field", set_key("portfolio", "pieces", value=12), "'portfolio': unknown field 'pieces'; allowed: method, minimum, maximum"),
     # a sample of the core rules (all of them are in test_criteria.py), to pin the CLI's one line
-    ("unknown top-level field", _set("check", value=[]), "unknown top-level field 'check'"),
-    ("bad grade", _set("criteria", 2, "grade", value="merit"), "criteria record 3 (D1): 'grade' must be 'pass' or 'distinction', got 'merit'"),
-    ("unknown criterion field", _set("criteria", 0, "examples", value=["x"]), "criteria record 1 (P1): unknown field 'examples' (matching material goes in the .prototypes.yaml file)"),
+    ("unknown top-level field", set_key("check", value=[]), "unknown top-level field 'check'"),
+    ("bad grade", set_key("criteria", 2, "grade", value="merit"), "criteria record 3 (D1): 'grade' must be 'pass' or 'distinction', got 'merit'"),
+    ("unknown criterion field", set_key("criteria", 0, "examples", value=["x"]), "criteria record 1 (P1): unknown field 'examples' (matching material goes in the .prototypes.yaml file)"),
 ]
 
 
