@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup demo test evaluate train bench clean
+.PHONY: setup demo test golden evaluate train bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest -q
+
+# Rewrite tests/golden/ from today's outputs: only on purpose, then review `git diff tests/golden`.
+golden: setup
+	$(PY) -m pytest -q tests/test_golden.py --update-golden
 
 evaluate: setup
 	$(PY) scripts/evaluate.py

@@ -60,3 +60,11 @@ def dev_dir() -> Path:
 @pytest.fixture(scope="session")
 def sample_docx() -> Path:
     return SAMPLES / "sample-report.docx"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite tests/golden/ from the current outputs (on purpose only; review the diff).",
+    )
