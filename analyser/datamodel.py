@@ -11,7 +11,7 @@ Every stage takes and returns these frozen dataclasses; none of them does I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +19,12 @@ BlockKind = Literal["heading", "paragraph", "list_item", "table"]
 Part = Literal["front", "body", "references", "annex"]
 Grade = Literal["pass", "distinction"]
 Status = Literal["evidenced", "review", "gap"]
+
+GRADES: tuple[Grade, ...] = ("pass", "distinction")
+STATUSES: tuple[Status, ...] = ("evidenced", "review", "gap")
+#: The one place status words and symbols are defined; every renderer uses these.
+STATUS_SYMBOL: dict[str, str] = {"evidenced": "✓", "review": "?", "gap": "✗"}
+STATUS_LABEL: dict[str, str] = {"evidenced": "Evidenced", "review": "Review", "gap": "Gap"}
 
 __all__ = [
     "Block",
@@ -30,7 +36,14 @@ __all__ = [
     "Suggestion",
     "Evidence",
     "CriterionResult",
+    "GradeCounts",
+    "Summary",
+    "ClaimComparison",
     "Analysis",
+    "GRADES",
+    "STATUSES",
+    "STATUS_SYMBOL",
+    "STATUS_LABEL",
 ]
 
 
@@ -164,11 +177,83 @@ class CriterionResult:
 
 
 @dataclass(frozen=True)
+class GradeCounts:
+    """How many of one grade's criteria are evidenced, to review and gaps."""
+
+    evidenced: int
+    review: int
+    gap: int
+    total: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"evidenced": self.evidenced, "review": self.review, "gap": self.gap, "total": self.total}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The criteria results counted once: per grade, and the gap and review codes in scheme order."""
+
+    grades: dict[str, GradeCounts]
+    gaps: tuple[str, ...]
+    review: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClaimComparison:
+    """The report's claims set against the analyser's statuses.
+
+    ``claimed_not_found``: claimed, but the analyser found no credible evidence (``gap``).
+    ``claimed_to_review``: claimed, and the evidence is weak (``review``): worth a look.
+    ``found_not_claimed``: ``evidenced``, but the report's own mapping does not name it.
+    """
+
+    made: bool
+    claimed: tuple[str, ...]
+    claimed_not_found: tuple[str, ...]
+    claimed_to_review: tuple[str, ...]
+    found_not_claimed: tuple[str, ...]
+
+    @property
+    def disagreements(self) -> int:
+        """How many criteria the claim and the evidence disagree on."""
+        return len(self.claimed_not_found) + len(self.found_not_claimed)
+
+    def disagreement(self, code: str) -> Literal["claimed_not_found", "found_not_claimed"] | None:
+        """How the claim and the evidence disagree on one criterion, or None where they agree."""
+        if code in self.claimed_not_found:
+            return "claimed_not_found"
+        if code in self.found_not_claimed:
+            return "found_not_claimed"
+        return None
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain data for the JSON document's ``claims`` extension."""
+        return {
+            "made": self.made,
+            "claimed": list(self.claimed),
+            "claimed_not_found": list(self.claimed_not_found),
+            "claimed_to_review": list(self.claimed_to_review),
+            "found_not_claimed": list(self.found_not_claimed),
+        }
+
+
+@dataclass(frozen=True)
 class Analysis:
+    """Everything the analysis found, computed once by the pipeline; renderers only present it.
+
+    ``content`` is the report-content check (a ``ContentCheck``), or None when it was not run.
+    """
+
     document: Document
     scheme: Scheme
     sections: tuple[Section, ...]
     word_count: WordCount
     suggestions: dict[int, tuple[Suggestion, ...]]
     criteria: tuple[CriterionResult, ...]
-    extras: dict[str, object] = field(default_factory=dict)
+    summary: Summary
+    claims: ClaimComparison
+    content: object | None = None
+
+    def section(self, index: int) -> Section:
+        """The section with this index."""
+        return self.sections[index] if self.sections[index].index == index else next(s for s in self.sections if s.index == index)

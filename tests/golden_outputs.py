@@ -73,15 +73,14 @@ def mapping_text(data: bytes) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_all(path: Path) -> dict[str, str]:
-    """Every golden output of one report, through the public library calls the CLI makes."""
-    from analyser.pipeline import analyse
+def render_all(path: Path, analyser: Any) -> dict[str, str]:
+    """Every golden output of one report, through the library calls the CLI makes (one Analyser for all)."""
     from analyser.render.html import to_html
     from analyser.render.json import to_document
     from analyser.render.mapping import to_mapping_docx
     from analyser.render.text import to_text
 
-    analysis = analyse(path)
+    analysis = analyser(path)
     return {
         "json": normalise_json(to_document(analysis)),
         "txt": to_text(analysis),

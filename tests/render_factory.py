@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analyser.criteria import load_scheme
+from analyser.summarise import compare_claims, summarise_criteria
 from analyser.datamodel import Analysis, Block, CriterionResult, Document, Evidence, Section, Suggestion, WordCount
 
 __all__ = ["HOSTILE_HEADING", "EVIDENCE_SENTENCE", "TABLE_ROW", "SAMPLE_MD", "hand_built_analysis", "report_with_mapping"]
@@ -75,7 +76,11 @@ def hand_built_analysis(*, claims: bool = True, beyond: bool = False) -> Analysi
             )
         )
     suggestions = {1: (Suggestion("K1.1", 0.91), Suggestion("K2.1", 0.77)), 2: ()}
-    return Analysis(document=document, scheme=scheme, sections=sections, word_count=word_count, suggestions=suggestions, criteria=tuple(results))
+    results = tuple(results)
+    return Analysis(
+        document=document, scheme=scheme, sections=sections, word_count=word_count, suggestions=suggestions,
+        criteria=results, summary=summarise_criteria(results), claims=compare_claims(results),
+    )
 
 
 def report_with_mapping(folder: Path) -> Path:

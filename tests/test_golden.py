@@ -15,9 +15,16 @@ from golden_outputs import GOLDEN, KINDS, golden_cases, render_all
 CASES = golden_cases()
 
 
+@pytest.fixture(scope="module")
+def analyser(real_encoder):
+    from analyser.pipeline import Analyser
+
+    return Analyser(encoder=real_encoder)
+
+
 @pytest.mark.parametrize(("name", "path"), CASES, ids=[name for name, _ in CASES])
-def test_outputs_match_golden_files(name, path, request):
-    outputs = render_all(path)
+def test_outputs_match_golden_files(name, path, request, analyser):
+    outputs = render_all(path, analyser)
     update = request.config.getoption("--update-golden")
     for kind in KINDS:
         golden = GOLDEN / f"{name}.{kind}"

@@ -13,7 +13,6 @@ from click.testing import CliRunner
 
 from analyser.cli import main
 from analyser.pipeline import analyse
-from analyser.render.claims import compare_claims
 from analyser.render.html import to_html
 from analyser.render.json import to_document
 from analyser.render.text import to_text
@@ -193,7 +192,7 @@ def test_sections_after_the_limit_are_flagged() -> None:
 
 
 def test_claims_compare_the_report_mapping_with_the_statuses() -> None:
-    claims = compare_claims(hand_built_analysis())
+    claims = hand_built_analysis().claims
     assert claims.made
     assert claims.claimed == ("K1.1", "K1.2", "K1.3")
     assert claims.claimed_not_found == ("K1.3",)
@@ -204,7 +203,7 @@ def test_claims_compare_the_report_mapping_with_the_statuses() -> None:
 
 def test_no_claims_when_the_report_names_no_codes() -> None:
     analysis = hand_built_analysis(claims=False)
-    claims = compare_claims(analysis)
+    claims = analysis.claims
     assert not claims.made and claims.claimed_not_found == () and claims.found_not_claimed == ()
     assert to_document(analysis)["claims"] == {
         "made": False, "claimed": [], "claimed_not_found": [], "claimed_to_review": [], "found_not_claimed": [],
@@ -243,7 +242,7 @@ def test_real_report_page(real_analysis, tmp_path: Path) -> None:  # type: ignor
     cited = {e.text for r in real_analysis.criteria for e in r.evidence}
     assert cited and len(parsed.marks) >= 0.8 * len(cited), "most evidence sentences are found in the text"
     assert HOSTILE_HEADING not in page
-    claims = compare_claims(real_analysis)
+    claims = real_analysis.claims
     assert claims.made and set(claims.claimed) == {"K1.1", "K1.2", "K1.3", "K2.2", "S3.4", "S5.3"}
     expected_not_found = [r.code for r in real_analysis.criteria if r.claimed and r.status == "gap"]
     expected_not_claimed = [r.code for r in real_analysis.criteria if r.claimed is False and r.status == "evidenced"]

@@ -8,10 +8,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["compare_claims", "to_document", "to_html", "to_json", "to_text", "write_mapping"]
+__all__ = ["to_document", "to_html", "to_json", "to_text", "write_mapping"]
 
 _WHERE = {
-    "compare_claims": "claims",
     "to_document": "json",
     "to_json": "json",
     "to_html": "html",

@@ -16,7 +16,6 @@ from itertools import groupby
 
 from .. import __version__
 from ..datamodel import Analysis, Block, CriterionResult, Section
-from .claims import compare_claims
 
 __all__ = ["to_html"]
 
@@ -189,7 +188,7 @@ def _word_count(analysis: Analysis) -> str:
 
 
 def _grid(analysis: Analysis) -> str:
-    claims = compare_claims(analysis)
+    claims = analysis.claims
     blocks = ['<section id="grid" aria-labelledby="grid-h">', '<h2 id="grid-h">Criteria at a glance</h2>']
     blocks.append(
         "<p>Each criterion of the work-based project, with what the analyser found: "
@@ -240,7 +239,7 @@ def _attention(analysis: Analysis, placed: set[str]) -> str:
 
 
 def _claims(analysis: Analysis) -> str:
-    claims = compare_claims(analysis)
+    claims = analysis.claims
     blocks = ['<section id="claims" class="claims" aria-labelledby="claims-h">', '<h2 id="claims-h">Your mapping versus what was found</h2>']
     if not claims.made:
         blocks.append(
@@ -321,9 +320,10 @@ def _criterion_article(analysis: Analysis, result: CriterionResult, placed: set[
             f"<p><strong>Found only after the marking limit</strong> ({analysis.word_count.maximum:,} words): "
             "assessors stop marking there, so it earns no credit where it is. Move it earlier or tighten the text before it.</p>"
         )
-    if result.claimed is True and result.status == "gap":
+    disagreement = analysis.claims.disagreement(result.code)
+    if disagreement == "claimed_not_found":
         lines.append("<p><strong>Claimed by the report, not found by the analyser.</strong> Check the section the report names.</p>")
-    elif result.claimed is False and result.status == "evidenced":
+    elif disagreement == "found_not_claimed":
         lines.append("<p><strong>Found, but the report's own mapping does not name it.</strong> Consider adding it.</p>")
     if result.sections:
         where = ", ".join(_section_link(sections[i]) for i in result.sections if i in sections)

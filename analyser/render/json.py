@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from ..datamodel import Analysis
-from .claims import compare_claims
 
 __all__ = ["SCHEMA", "to_document", "to_json"]
 
@@ -19,17 +18,9 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
     scheme = analysis.scheme
     word_count = analysis.word_count
     criteria = {c.code: c for c in scheme.criteria}
-    summary: dict[str, Any] = {}
-    for grade in ("pass", "distinction"):
-        rows = [c for c in analysis.criteria if c.grade == grade]
-        summary[grade] = {
-            "evidenced": sum(c.status == "evidenced" for c in rows),
-            "review": sum(c.status == "review" for c in rows),
-            "gap": sum(c.status == "gap" for c in rows),
-            "total": len(rows),
-        }
-    summary["gaps"] = [c.code for c in analysis.criteria if c.status == "gap"]
-    summary["review"] = [c.code for c in analysis.criteria if c.status == "review"]
+    summary: dict[str, Any] = {grade: counts.as_dict() for grade, counts in analysis.summary.grades.items()}
+    summary["gaps"] = list(analysis.summary.gaps)
+    summary["review"] = list(analysis.summary.review)
     document: dict[str, Any] = {
         "schema": SCHEMA,
         "source": {"path": document.path.name, "format": document.format, "sha256": document.sha256},
@@ -77,9 +68,9 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
         ],
         "summary": summary,
         # Extension (CONTRACT.md allows new keys): the report's own claims against the evidence.
-        "claims": compare_claims(analysis).as_dict(),
+        "claims": analysis.claims.as_dict(),
     }
-    content = analysis.extras.get("content_check")
+    content = analysis.content
     if content is not None:
         # Extension: the report areas the assessment plan asks for, and whether annexes are referred to.
         document["content_check"] = content.as_dict()  # type: ignore[attr-defined]

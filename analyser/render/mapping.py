@@ -25,7 +25,6 @@ from docx.text.paragraph import Paragraph
 
 from .. import __version__
 from ..datamodel import Analysis, CriterionResult, Section
-from .claims import compare_claims
 
 __all__ = ["CRITERIA_HEADER", "SECTIONS_HEADER", "NOT_FOUND", "to_mapping_docx", "write_mapping"]
 
@@ -158,9 +157,10 @@ def _sections_cell(cell: _Cell, result: CriterionResult, sections: dict[int, Sec
         lines.extend((_section_label(s) + suffix, {}) for s in found)
         if not found:
             lines.append((CHECK, {}))
-    if result.claimed is True and result.status == "gap":
+    disagreement = analysis.claims.disagreement(result.code)
+    if disagreement == "claimed_not_found":
         lines.append(("Claimed in the report's own mapping, but not found: check.", {"bold": True, "color": _RED}))
-    elif result.claimed is False and result.status == "evidenced":
+    elif disagreement == "found_not_claimed":
         lines.append(("Found, but not in the report's own mapping.", {"bold": True, "color": _RED}))
     for number, (text, style) in enumerate(lines):
         paragraph = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
@@ -172,7 +172,7 @@ def _sections_cell(cell: _Cell, result: CriterionResult, sections: dict[int, Sec
 
 
 def _claims_summary(document: DocxDocument, analysis: Analysis) -> None:
-    claims = compare_claims(analysis)
+    claims = analysis.claims
     document.add_heading("The report's own mapping versus what was found", level=2)
     if not claims.made:
         document.add_paragraph(

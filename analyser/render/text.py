@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import textwrap
 
-from ..datamodel import Analysis
-from .claims import compare_claims
+from ..datamodel import STATUS_SYMBOL, Analysis
 
 __all__ = ["to_text"]
 
-_MARK = {"evidenced": "✓ evidenced", "review": "? review", "gap": "✗ gap"}
+_MARK = {"evidenced": f"{STATUS_SYMBOL['evidenced']} evidenced", "review": f"{STATUS_SYMBOL['review']} review", "gap": f"{STATUS_SYMBOL['gap']} gap"}
+
+
+_DISAGREEMENT = {"claimed_not_found": "  claimed by the report, not found", "found_not_claimed": "  found, not claimed"}
 
 
 def _word_bar(assessed: int, minimum: int, maximum: int, *, width: int = 40) -> str:
@@ -47,13 +49,13 @@ def to_text(analysis: Analysis) -> str:
     lines.append(f"Sections  {len(analysis.sections)} found, {len(body)} in the body")
     for grade in ("pass", "distinction"):
         rows = [c for c in analysis.criteria if c.grade == grade]
-        if not rows:
+        counts = analysis.summary.grades[grade]
+        if not counts.total:
             continue
-        counts = {status: sum(c.status == status for c in rows) for status in ("evidenced", "review", "gap")}
         lines += [
             "",
-            f"{grade.capitalize()} criteria: {counts['evidenced']} evidenced, {counts['review']} to review, "
-            f"{counts['gap']} gap{'' if counts['gap'] == 1 else 's'} (of {len(rows)})",
+            f"{grade.capitalize()} criteria: {counts.evidenced} evidenced, {counts.review} to review, "
+            f"{counts.gap} gap{'' if counts.gap == 1 else 's'} (of {counts.total})",
         ]
         for result in rows:
             where = ""
@@ -64,13 +66,9 @@ def to_text(analysis: Analysis) -> str:
                 if len(result.sections) > 1:
                     where += f" +{len(result.sections) - 1}"
             note = " (only after the marking limit)" if result.beyond_limit_only else ""
-            claim = ""
-            if result.claimed is True and result.status == "gap":
-                claim = "  claimed by the report, not found"
-            elif result.claimed is False and result.status == "evidenced":
-                claim = "  found, not claimed"
+            claim = _DISAGREEMENT.get(analysis.claims.disagreement(result.code), "")
             lines.append(f"  {result.code:<6} {_MARK[result.status]:<12} {result.score:4.2f}  {where}{note}{claim}")
-    content = analysis.extras.get("content_check")
+    content = analysis.content
     if content is not None:
         missing = [a.area for a in content.areas if not a.covered]  # type: ignore[attr-defined]
         unreferred = [a.label for a in content.annexes if not a.referred_to]  # type: ignore[attr-defined]
@@ -79,8 +77,7 @@ def to_text(analysis: Analysis) -> str:
                                                 else "may not cover: " + "; ".join(missing))]
         if unreferred:
             lines.append("Annexes never referred to from the body: " + ", ".join(unreferred))
-    gaps = [c.code for c in analysis.criteria if c.status == "gap"]
-    review = [c.code for c in analysis.criteria if c.status == "review"]
+    gaps, review = analysis.summary.gaps, analysis.summary.review
     lines += [
         "",
         f"Gaps: {', '.join(gaps) if gaps else 'none'}",
@@ -94,7 +91,7 @@ def to_text(analysis: Analysis) -> str:
 
 def _claim_lines(analysis: Analysis) -> list[str]:
     """The report's own mapping (codes it names) against what the analyser found."""
-    claims = compare_claims(analysis)
+    claims = analysis.claims
     if not claims.made:
         return ["Your mapping: none found (the report names no criterion codes)"]
     lines = [
