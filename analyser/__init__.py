@@ -1,7 +1,8 @@
 """KSB Analyser: map an apprentice's end-point-assessment report to its criteria.
 
-    >>> from analyser import analyse
-    >>> analysis = analyse("report.docx")          # doctest: +SKIP
+    >>> from analyser import Analyser
+    >>> analyser = Analyser()                      # doctest: +SKIP  (loads the scheme, model, matcher once)
+    >>> analysis = analyser("report.docx")         # doctest: +SKIP
     >>> analysis.word_count.assessed               # doctest: +SKIP
 
 Heavy dependencies (the embedding model, python-docx, pdfium) load only when first needed.
@@ -17,13 +18,14 @@ __all__ = [
     "__version__",
     "analyse",
     "analyse_document",
-    "extract_document",
-    "load_scheme",
-    "list_schemes",
-    "to_document",
+    "Analyser",
     "AnalyserError",
-    "InputError",
     "CriteriaError",
+    "extract_document",
+    "InputError",
+    "list_schemes",
+    "load_scheme",
+    "to_document",
 ]
 
 from .errors import AnalyserError, CriteriaError, InputError
@@ -31,10 +33,11 @@ from .errors import AnalyserError, CriteriaError, InputError
 if TYPE_CHECKING:  # pragma: no cover
     from .criteria import list_schemes, load_scheme
     from .extract import extract_document
-    from .pipeline import analyse, analyse_document
+    from .pipeline import Analyser, analyse, analyse_document
     from .render.json import to_document
 
 _LAZY = {
+    "Analyser": ("pipeline", "Analyser"),
     "analyse": ("pipeline", "analyse"),
     "analyse_document": ("pipeline", "analyse_document"),
     "extract_document": ("extract", "extract_document"),

@@ -1,4 +1,5 @@
-"""The public API: every name in __all__ exists, and importing the package stays light."""
+"""The public API: ``__all__`` is exactly the public names (httpx's tests/test_exported_members.py), they
+resolve, and importing the package stays light."""
 
 from __future__ import annotations
 
@@ -9,10 +10,35 @@ import analyser
 import analyser.render
 
 
+def _own_public_names(module) -> set[str]:  # type: ignore[no-untyped-def]
+    """Names the module defines or re-exports from this package (not `typing` helpers or submodules)."""
+    return {
+        name
+        for name, value in vars(module).items()
+        if not name.startswith("_") and getattr(value, "__module__", "").startswith("analyser")
+    }
+
+
+def test_package_all_is_exactly_the_public_names() -> None:
+    expected = sorted(_own_public_names(analyser) | set(analyser._LAZY) | {"__version__"}, key=str.casefold)
+    assert analyser.__all__ == expected
+
+
+def test_render_all_is_exactly_the_writers() -> None:
+    assert sorted(analyser.render.__all__) == sorted(analyser.render._WHERE)
+
+
 def test_every_public_name_resolves() -> None:
     for module in (analyser, analyser.render):
         for name in module.__all__:
             assert getattr(module, name) is not None, f"{module.__name__}.{name}"
+
+
+def test_unknown_names_raise_attribute_error() -> None:
+    import pytest
+
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        analyser.nothing_here  # noqa: B018
 
 
 def test_importing_the_package_does_not_load_heavy_dependencies() -> None:
