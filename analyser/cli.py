@@ -24,8 +24,15 @@ EXIT_OK, EXIT_BATCH_FAILURES, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+def _echo(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """click.echo for any stdout/stderr encoding: symbols fall back to ASCII, controls are escaped."""
+    from .terminal import printable
+
+    click.echo(printable(text, sys.stderr if err else sys.stdout), err=err, nl=nl)
+
+
 def _fail(message: str, status: int) -> None:
-    click.echo(f"error: {' '.join(message.split())}", err=True)
+    _echo(f"error: {' '.join(message.split())}", err=True)
     sys.exit(status)
 
 
@@ -105,19 +112,19 @@ def analyse(path: Path, scheme: str, fmt: str, output: Path | None, max_file_mb:
         from .render.mapping import write_mapping
 
         write_mapping(analysis, output)
-        click.echo(f"wrote {output}", err=True)
+        _echo(f"wrote {output}", err=True)
         return
     else:
         from .render.text import to_text
 
         text = to_text(analysis)
     if output is None:
-        click.echo(text, nl=False)
+        _echo(text, nl=False)
     else:
         from .cohort import write_atomic
 
         write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
+        _echo(f"wrote {output}", err=True)
 
 
 @main.command(context_settings=CONTEXT)
@@ -237,9 +244,9 @@ def criteria(scheme: str, all_methods: bool) -> None:
     for criterion in rows:
         if criterion.theme != theme:
             theme = criterion.theme
-            click.echo(f"\n{theme}")
+            _echo(f"\n{theme}")
         method = f" [{criterion.method}]" if all_methods else ""
-        click.echo(f"  {criterion.code:<6} {criterion.grade:<11}{method} {criterion.description}{_same_as_note(loaded, criterion.code)}")
+        _echo(f"  {criterion.code:<6} {criterion.grade:<11}{method} {criterion.description}{_same_as_note(loaded, criterion.code)}")
     _echo_checks(loaded, all_methods)
 
 
@@ -258,10 +265,10 @@ def _echo_checks(scheme, all_methods: bool) -> None:  # type: ignore[no-untyped-
 
     checks = [c for c in scheme_extras(scheme).checks if all_methods or c.method in (None, scheme.analysed_method)]
     if checks:
-        click.echo("\nChecks (mistakes and fail criteria the source warns about)")
+        _echo("\nChecks (mistakes and fail criteria the source warns about)")
         for check in checks:
             method = f" [{check.method}]" if all_methods and check.method else ""
-            click.echo(f"  {check.id:<6}{method} {check.text}")
+            _echo(f"  {check.id:<6}{method} {check.text}")
 
 
 @main.command(context_settings=CONTEXT)
@@ -277,13 +284,13 @@ def schemes() -> None:
     broken: list[CriteriaError] = []
     found = list_schemes(errors=broken)
     for scheme in found:
-        click.echo(scheme.id)
-    click.echo("")
+        _echo(scheme.id)
+    _echo("")
     for scheme in found:
         analysed = len(scheme.analysed_criteria)
-        click.echo(f"{scheme.id}: {scheme.title}. {scheme.description} ({analysed} criteria analysed, method: {scheme.analysed_method})")
+        _echo(f"{scheme.id}: {scheme.title}. {scheme.description} ({analysed} criteria analysed, method: {scheme.analysed_method})")
     for err in broken:
-        click.echo(f"error: {' '.join(err.one_line().split())}", err=True)
+        _echo(f"error: {' '.join(err.one_line().split())}", err=True)
     if broken:
         sys.exit(EXIT_USAGE)
 
@@ -369,12 +376,12 @@ def serve(host: str, port: int, max_file_mb: float, max_pages: int) -> None:
 def _emit(text: str, output: Path | None) -> None:
     """Write a command's output to stdout or, atomically, to a file."""
     if output is None:
-        click.echo(text, nl=False)
+        _echo(text, nl=False)
         return
     from .cohort import write_atomic
 
     write_atomic(output, text)
-    click.echo(f"wrote {output}", err=True)
+    _echo(f"wrote {output}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover
