@@ -26,7 +26,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 def _echo(text: str, *, err: bool = False, nl: bool = True) -> None:
     """click.echo for any stdout/stderr encoding: symbols fall back to ASCII, controls are escaped."""
-    from .terminal import printable
+    from .sanitise import printable
 
     click.echo(printable(text, sys.stderr if err else sys.stdout), err=err, nl=nl)
 

@@ -146,3 +146,16 @@ def test_cli_writes_mapping(tmp_path: Path, real_analysis) -> None:  # type: ign
     result = CliRunner().invoke(main, ["analyse", str(report), "--format", "mapping", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert len(criterion_rows(read_rows(out.read_bytes()))) == 25
+
+
+def test_control_characters_in_headings_do_not_break_the_mapping_document(tmp_path: Path) -> None:
+    """Issue 16: a BEL or ESC pasted into a heading made python-docx refuse the text (ValueError, traceback)."""
+    source = (Path(__file__).resolve().parent.parent / "samples" / "sample-report.md").read_text(encoding="utf-8")
+    lines = [line + " \x07bell \x1b[31mred\x0b" if line.startswith("## ") else line for line in source.splitlines()]
+    report = tmp_path / "controls.md"
+    report.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "mapping.docx"
+    result = CliRunner().invoke(main, ["analyse", str(report), "--format", "mapping", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = "\n".join(cell.text for table in docx.Document(str(out)).tables for row in table.rows for cell in row.cells)
+    assert "bell" in text and "\x07" not in text and "\x1b" not in text

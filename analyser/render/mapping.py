@@ -25,6 +25,7 @@ from docx.text.paragraph import Paragraph
 
 from .. import __version__
 from ..datamodel import Analysis, CriterionResult, Section
+from ..sanitise import xml_safe
 
 __all__ = ["CRITERIA_HEADER", "SECTIONS_HEADER", "NOT_FOUND", "to_mapping_docx", "write_mapping"]
 
@@ -49,7 +50,7 @@ def to_mapping_docx(analysis: Analysis) -> bytes:
 
     scheme = analysis.scheme
     document.add_heading(f"{scheme.analysed_method.capitalize()} report criteria mapping document", level=1)
-    document.add_paragraph(scheme.title)
+    document.add_paragraph(xml_safe(scheme.title))
     _labelled(document, "Report", analysis.document.path.name)
     wc = analysis.word_count
     _labelled(document, "Assessed words", f"{wc.assessed:,} ({wc.status} the {wc.minimum:,}–{wc.maximum:,} range; target {wc.target:,})")
@@ -96,7 +97,7 @@ def write_mapping(analysis: Analysis, path: Path) -> None:
 def _labelled(document: DocxDocument, label: str, value: str) -> None:
     paragraph = document.add_paragraph()
     paragraph.add_run(f"{label}: ").bold = True
-    paragraph.add_run(value)
+    paragraph.add_run(xml_safe(value))
 
 
 def _note(document: DocxDocument) -> None:
@@ -129,7 +130,7 @@ def _merged_row(table: Table, text: str, *, fill: str, bold: bool = False, itali
     row = table.add_row()
     cell = row.cells[0].merge(row.cells[1])
     cell.text = ""
-    run = cell.paragraphs[0].add_run(text)
+    run = cell.paragraphs[0].add_run(xml_safe(text))
     run.bold = bold
     run.italic = italic
     _shade(cell, fill)
@@ -139,7 +140,7 @@ def _criterion_cell(cell: _Cell, code: str, description: str) -> None:
     cell.text = ""
     paragraph = cell.paragraphs[0]
     paragraph.add_run(code).bold = True
-    paragraph.add_run(f" {description}")
+    paragraph.add_run(f" {xml_safe(description)}")
 
 
 def _sections_cell(cell: _Cell, result: CriterionResult, sections: dict[int, Section], analysis: Analysis) -> None:
@@ -207,7 +208,7 @@ def _legend(document: DocxDocument) -> None:
 
 
 def _section_label(section: Section) -> str:
-    return f"§{section.index} {section.heading or '(untitled)'}"
+    return f"§{section.index} {xml_safe(section.heading) or '(untitled)'}"
 
 
 def _keep_together(tr: object) -> None:

