@@ -49,6 +49,39 @@ def _reported(path: Path) -> Iterator[None]:
         _fail(err.one_line(), EXIT_INPUT)
 
 
+@contextmanager
+def _reported_usage() -> Iterator[None]:
+    """A workspace or roster problem (unknown learner or code, unreadable database): one line, exit 2."""
+    try:
+        yield
+    except AnalyserError as err:
+        _fail(err.one_line(), EXIT_USAGE)
+
+
+def _open_workspace(target: str):  # type: ignore[no-untyped-def]
+    from .workspace import Workspace
+
+    with _reported_usage():
+        return Workspace.open(target)
+
+
+def _workspace_option(function):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--workspace",
+        envvar="KSB_WORKSPACE",
+        help="Store analyses and decisions here: a SQLite file (made on first use) or a postgresql:// URL. Env: KSB_WORKSPACE.",
+    )(function)
+
+
+def _workspace_required(function):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--workspace",
+        envvar="KSB_WORKSPACE",
+        required=True,
+        help="The workspace: a SQLite file or a postgresql:// URL. Env: KSB_WORKSPACE.",
+    )(function)
+
+
 def _settings(max_file_mb: float, max_pages: int):  # type: ignore[no-untyped-def]
     from .extract import ExtractSettings
 
@@ -84,8 +117,15 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html", "mapping"]), default="text", show_default=True, help="Output format: a summary, the JSON document, a self-contained HTML page, or the criteria mapping document (.docx, needs -o).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file instead of stdout.")
 @_limit_options
-def analyse(path: Path, scheme: str, fmt: str, output: Path | None, max_file_mb: float, max_pages: int) -> None:
+@_workspace_option
+@click.option("--learner", help="Whose report it is (default: the file's stem); recorded with --workspace.")
+def analyse(
+    path: Path, scheme: str, fmt: str, output: Path | None, max_file_mb: float, max_pages: int,
+    workspace: str | None, learner: str | None,
+) -> None:
     """Analyse one report (.docx, .pdf, .txt or .md).
+
+    With --workspace (or KSB_WORKSPACE) the analysis is stored as the learner's next draft.
 
     \b
     Examples:
@@ -93,17 +133,30 @@ def analyse(path: Path, scheme: str, fmt: str, output: Path | None, max_file_mb:
       ksb analyse report.docx --format json -o report.json
       ksb analyse report.docx --format html -o report.html
       ksb analyse report.docx --format mapping -o mapping.docx
+      ksb analyse report.docx --workspace cohort.ksb --learner "Aisha Khan"
     """
     from .pipeline import analyse as run_analysis
 
     if fmt == "mapping" and output is None:
         _fail(f"{path}: --format mapping writes a Word file; add -o mapping.docx", EXIT_USAGE)
+    store = _open_workspace(workspace) if workspace else None
     with _reported(path):
         analysis = run_analysis(path, scheme=scheme, settings=_settings(max_file_mb, max_pages))
+    who = None
+    if store is not None or learner:
+        from .learners import LearnerInfo
+
+        who = LearnerInfo(learner or path.stem)
+    if store is not None:
+        from .render.json import to_document
+
+        with _reported_usage():
+            record = store.record(to_document(analysis, learner=who), who)
+        _echo(f"recorded as draft {record.draft} of {record.learner}" + ("" if record.new else " (unchanged since)"), err=True)
     if fmt == "json":
         from .render.json import to_json
 
-        text = to_json(analysis) + "\n"
+        text = to_json(analysis, learner=who) + "\n"
     elif fmt == "html":
         from .render.html import to_html
 
@@ -371,6 +424,93 @@ def serve(host: str, port: int, max_file_mb: float, max_pages: int) -> None:
         run_server(host=host, port=port, settings=_settings(max_file_mb, max_pages))
     except AnalyserError as err:
         _fail(err.one_line(), EXIT_USAGE)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("learner")
+@click.argument("code")
+@click.argument("action", type=click.Choice(["confirm", "reject"]))
+@click.option("--section", type=click.IntRange(min=0), help="Credit this section (its § number) instead of the one suggested.")
+@click.option("--comment", help="Why: kept with the decision in the audit trail.")
+@click.option("--by", "by", default=lambda: os.environ.get("USER") or None, help="Who decides (default: $USER).")
+@_workspace_required
+def review(learner: str, code: str, action: str, section: int | None, comment: str | None, by: str | None, workspace: str) -> None:
+    """Record a decision on a criterion of the learner's latest draft: confirm or reject it.
+
+    Decisions are kept as an audit trail (who, when, comment); the newest stands, and it carries
+    over to the learner's next draft while its evidence is still there. Exit status 2 for an
+    unknown learner, criterion or section.
+
+    \b
+    Examples:
+      ksb review "Aisha Khan" K1.1 confirm --comment "clear link to the strategy" --workspace cohort.ksb
+      ksb review "Aisha Khan" S5.3 confirm --section 10 --workspace cohort.ksb
+      ksb review "Aisha Khan" K4.4 reject --comment "describes, does not evidence" --workspace cohort.ksb
+    """
+    store = _open_workspace(workspace)
+    with _reported_usage():
+        draft = store.decide(learner, code, action, section=section, comment=comment, by=by)
+    _echo(f"{learner}: {code} {action}ed on draft {draft}" + (f" (section {section})" if section is not None else ""), err=True)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("learner")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file instead of stdout.")
+@_workspace_required
+def history(learner: str, fmt: str, output: Path | None, workspace: str) -> None:
+    """Show a learner's drafts: per-criterion progress and the decisions that stand.
+
+    \b
+    Examples:
+      ksb history "Aisha Khan" --workspace cohort.ksb
+      ksb history "Aisha Khan" --workspace cohort.ksb --format json
+    """
+    import json
+
+    from .render.history import history_to_text
+    from .workspace import learner_history
+
+    store = _open_workspace(workspace)
+    with _reported_usage():
+        document = learner_history(store, learner)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else history_to_text(document)
+    _emit(text, output)
+
+
+@main.group(context_settings=CONTEXT)
+def user() -> None:
+    """Local accounts for the tutor pages of `ksb serve` (stored in the workspace).
+
+    \b
+    Example:
+      ksb user add "Sam Tutor" --role tutor --workspace cohort.ksb
+    """
+
+
+@user.command("add", context_settings=CONTEXT)
+@click.argument("name")
+@click.option("--role", type=click.Choice(["tutor", "admin"]), default="tutor", show_default=True, help="What the account may do.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
+@_workspace_required
+def user_add(name: str, role: str, password_stdin: bool, workspace: str) -> None:
+    """Add an account (or set a new password); the password is stored only as an argon2 hash.
+
+    \b
+    Examples:
+      ksb user add "Sam Tutor" --role tutor --workspace cohort.ksb
+      printf 'a long password' | ksb user add "Sam Tutor" --password-stdin --workspace cohort.ksb
+    """
+    from .workspace import add_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    store = _open_workspace(workspace)
+    with _reported_usage():
+        add_user(store, name, password, role=role)
+    _echo(f"user {name} ({role}) saved", err=True)
 
 
 def _emit(text: str, output: Path | None) -> None:

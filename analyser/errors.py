@@ -4,7 +4,9 @@
     ├── InputError                a report that cannot be analysed (CLI exit status 3)
     │     unsupported format, unreadable / encrypted / corrupt file, no text layer,
     │     too large, empty, no body text
-    └── CriteriaError             a bad scheme file (names the file and the record)
+    ├── CriteriaError             a bad scheme file (names the file and the record)
+    └── WorkspaceError            a workspace that cannot be opened, or a request on it that names
+          an unknown learner, criterion or section (CLI exit status 2)
 
 Messages say what failed, on which file, and what to do. The CLI prints them as
 ``error: <file>: <reason>``; ``str(err)`` is the reason alone and ``err.path`` the file.
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["AnalyserError", "InputError", "CriteriaError"]
+__all__ = ["AnalyserError", "InputError", "CriteriaError", "WorkspaceError"]
 
 
 class AnalyserError(Exception):
@@ -42,3 +44,7 @@ class InputError(AnalyserError):
 
 class CriteriaError(AnalyserError):
     """A scheme file is invalid: the message names the file and the record."""
+
+
+class WorkspaceError(AnalyserError):
+    """The workspace cannot be opened or migrated, or a request names something it does not hold."""

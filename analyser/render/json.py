@@ -12,8 +12,8 @@ __all__ = ["SCHEMA", "to_document", "to_json"]
 SCHEMA = "ksb-analysis/1"
 
 
-def to_document(analysis: Analysis) -> dict[str, Any]:
-    """The contract document as plain Python data."""
+def to_document(analysis: Analysis, *, learner: Any = None) -> dict[str, Any]:
+    """The contract document as plain Python data; ``learner`` (a ``LearnerInfo``) adds the ``learner`` key."""
     document = analysis.document
     scheme = analysis.scheme
     word_count = analysis.word_count
@@ -70,6 +70,8 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
         # Extension (CONTRACT.md allows new keys): the report's own claims against the evidence.
         "claims": analysis.claims.as_dict(),
     }
+    if learner is not None:
+        document["learner"] = learner.as_dict()
     content = analysis.content
     if content is not None:
         # Extension: the report areas the assessment plan asks for, and whether annexes are referred to.
@@ -77,5 +79,5 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
     return document
 
 
-def to_json(analysis: Analysis, *, indent: int | None = 2) -> str:
-    return json.dumps(to_document(analysis), indent=indent, ensure_ascii=False)
+def to_json(analysis: Analysis, *, indent: int | None = 2, learner: Any = None) -> str:
+    return json.dumps(to_document(analysis, learner=learner), indent=indent, ensure_ascii=False)
