@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .criteria import DEFAULT_SCHEME, load_scheme
 from .datamodel import Analysis, Document, Scheme
-from .embed import TextEncoder, get_embedder
+from .embed import TextEncoder, load_embedder
 from .errors import InputError
 from .extract import ExtractSettings, extract_document
 from .content import check_content
@@ -58,7 +58,7 @@ def analyse_document(
         raise InputError(
             "no body text: every section is front matter, references or annexes; check the headings", path=document.path
         )
-    encoder = encoder or get_embedder()
+    encoder = encoder or load_embedder()
     matcher = matcher or get_matcher()
     embedded = embed_sections(sections, encoder)
     suggestions, criteria = matcher.match(sections, scheme, encoder, embedded=embedded)
