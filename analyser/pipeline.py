@@ -84,9 +84,9 @@ class Analyser:
     def encoder(self):  # type: ignore[no-untyped-def]
         """The sentence embedder (the bundled MiniLM unless one was given)."""
         if self._encoder is None:
-            from .embed import get_embedder
+            from .embed import load_embedder
 
-            self._encoder = get_embedder()
+            self._encoder = load_embedder()
         return self._encoder
 
     @property

@@ -22,7 +22,7 @@ import numpy as np
 
 from .criteria import DEFAULT_SCHEME, load_scheme, scheme_extras
 from .datamodel import Criterion, Scheme
-from .embed import TextEncoder, get_embedder
+from .embed import TextEncoder, load_embedder
 from .errors import AnalyserError, CriteriaError, InputError
 from .extract import SUPPORTED_SUFFIXES, ExtractSettings, extract_document
 from .proposal import document_sentences, score_criteria
@@ -226,8 +226,9 @@ def check_portfolio(
     readings = [(path, *_read_piece(path, settings)) for path in files]
     readable = [i for i, (_, sentences, _, error) in enumerate(readings) if error is None and sentences]
     scores = np.zeros((len(readable), len(criteria)), dtype=np.float32)
+    encoder = encoder or load_embedder()
     for row, index in enumerate(readable):
-        scores[row] = _piece_scores(readings[index][1], criteria, encoder or get_embedder(), key=f"portfolio-{scheme.id}")
+        scores[row] = _piece_scores(readings[index][1], criteria, encoder, key=f"portfolio-{scheme.id}")
     pieces = _pieces(readings, readable, scores, criteria)
     results = _criteria_support(pieces, scores, criteria, folder)
     return PortfolioCheck(

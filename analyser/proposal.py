@@ -28,7 +28,7 @@ import numpy as np
 
 from .criteria import DEFAULT_SCHEME, load_scheme, scheme_extras
 from .datamodel import Criterion, Document, Scheme
-from .embed import TextEncoder, get_embedder
+from .embed import TextEncoder, load_embedder
 from .errors import InputError
 from .extract import ExtractSettings, extract_document
 from .features import split_sentences
@@ -198,7 +198,7 @@ def check_proposal_document(
     status, rule = _word_status(words, minimum, maximum)
     criteria = scheme.analysed_criteria
     sentences = document_sentences(document)
-    scores = score_criteria(sentences, criteria, encoder or get_embedder(), key=scheme.id)
+    scores = score_criteria(sentences, criteria, encoder or load_embedder(), key=scheme.id)
     rooms = []
     for position, criterion in enumerate(criteria):
         column = scores[:, position] if scores.shape[0] else np.zeros(0)

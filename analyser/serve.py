@@ -254,10 +254,10 @@ def warm_up() -> None:
     global _warm
     if _warm:
         return
-    from .embed import get_embedder
+    from .embed import load_embedder
     from .pipeline import analyse
 
-    get_embedder().encode(["warm up"])
+    load_embedder().warm_up()
     load_scheme(DEFAULT_SCHEME)
     with tempfile.TemporaryDirectory(prefix="ksb-serve-") as folder:
         path = Path(folder) / "warm-up.md"

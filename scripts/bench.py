@@ -50,15 +50,6 @@ sys.path.insert(0, str(ROOT))
 SYNTHETIC = ROOT / "eval" / "synthetic"
 SKIPPED_SECTION = re.compile(r"^\W*(appendi|annex|reference|bibliograph|contents|table of contents|glossary)", re.IGNORECASE)
 
-# Installed (as sitecustomize.py on PYTHONPATH) only while analyser.embed.get_embedder() does not
-# read $KSB_BACKEND itself: makes every `ksb` process, batch workers included, use that backend.
-BACKEND_SHIM = """
-import os
-if os.environ.get("KSB_BACKEND"):
-    from analyser.embed_onnx import install_from_env
-    install_from_env()
-"""
-
 FLOOR = """
 import json, sys, time
 started = time.perf_counter()
@@ -321,45 +312,11 @@ def run(command: list[str], env: dict[str, str], *, sample_tree: bool = False, t
     return result
 
 
-_SHIM_PATH: list[str] = []  # the folder holding the backend shim, when one is needed
-
-
-def get_embedder_reads_backend() -> bool:
-    """Whether analyser.embed.get_embedder() already honours $KSB_BACKEND."""
-    from analyser import embed
-    from analyser.embed_onnx import OnnxEmbedder
-
-    saved, shared = os.environ.get("KSB_BACKEND"), embed._shared
-    os.environ["KSB_BACKEND"] = "onnx"
-    embed._shared = None
-    try:
-        return isinstance(embed.get_embedder(), OnnxEmbedder)
-    finally:
-        embed._shared = shared
-        if saved is None:
-            os.environ.pop("KSB_BACKEND", None)
-        else:
-            os.environ["KSB_BACKEND"] = saved
-
-
-def install_backend_shim(workdir: Path) -> bool:
-    """Put the backend shim on PYTHONPATH for `ksb` runs when get_embedder() needs it; True if installed."""
-    if get_embedder_reads_backend():
-        return False
-    folder = workdir / "backend-shim"
-    folder.mkdir(exist_ok=True)
-    (folder / "sitecustomize.py").write_text(BACKEND_SHIM, encoding="utf-8")
-    _SHIM_PATH.append(str(folder))
-    return True
-
-
 def environment(backend: str | None = None) -> dict[str, str]:
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false", PYTHONHASHSEED="0")
     env.pop("KSB_BACKEND", None)
     if backend:
         env["KSB_BACKEND"] = backend
-        if _SHIM_PATH:
-            env["PYTHONPATH"] = os.pathsep.join([*_SHIM_PATH, *filter(None, [env.get("PYTHONPATH")])])
     return env
 
 
@@ -387,7 +344,7 @@ def child_stages(backend: str, paths: list[str]) -> None:
     begin = clock()
     from analyser.criteria import DEFAULT_SCHEME, load_scheme
     from analyser.datamodel import Analysis
-    from analyser.embed_onnx import make_embedder
+    from analyser.embed import load_embedder
     from analyser.extract import extract_document
     from analyser.match import Matcher, compute_pair_table, embed_sections
     from analyser.pipeline import analyse
@@ -397,8 +354,8 @@ def child_stages(backend: str, paths: list[str]) -> None:
 
     timing["import"] = clock() - begin
     begin = clock()
-    embedder = make_embedder(backend)
-    embedder._load()
+    embedder = load_embedder(backend)
+    embedder.warm_up()
     timing["model load"] = clock() - begin
     begin = clock()
     scheme = load_scheme(DEFAULT_SCHEME)
@@ -473,9 +430,6 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             "pdf": sum(1 for r in cohort if r.path.suffix == ".pdf"),
         }
 
-        results["backend_shim"] = install_backend_shim(workdir)
-        if results["backend_shim"]:
-            log("get_embedder() ignores $KSB_BACKEND: using a sitecustomize shim for `ksb` runs")
         log("priming caches (ONNX export if missing, criteria vectors)")
         for backend in args.backends:
             ksb(backend, "analyse", str(small.path), "--format", "json")

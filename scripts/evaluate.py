@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from analyser.criteria import load_scheme  # noqa: E402
-from analyser.embed import get_embedder  # noqa: E402
+from analyser.embed import load_embedder  # noqa: E402
 from analyser.features import section_units  # noqa: E402
 from analyser.labelled import load_labelled  # noqa: E402
 from analyser.match import Matcher, MatchModel, Thresholds  # noqa: E402
@@ -116,7 +116,7 @@ def main() -> int:
         print(f"error: {args.folder}: no labelled reports (folders with report.md and labels.json)", file=sys.stderr)
         return 2
     scheme = load_scheme(args.scheme)
-    encoder = get_embedder()
+    encoder = load_embedder()
     model = MatchModel.load()
     matcher = Matcher(model=model)
     trained_on = {name.split("/")[-1] for name in model.card.get("trained_on", [])}  # type: ignore[union-attr]

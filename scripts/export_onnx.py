@@ -17,7 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analyser.embed_onnx import OnnxEmbedder, export_onnx, onnx_model_path  # noqa: E402
+from analyser.embed import OnnxEncoder, TorchEncoder, onnx_model_path  # noqa: E402
+from analyser.embed.export import export_onnx  # noqa: E402
 
 TOLERANCE = 1e-4
 SENTENCES = (
@@ -34,12 +35,10 @@ SENTENCES = (
 
 def check(count: int) -> float:
     """Largest absolute difference between the two backends over ``count`` sentences."""
-    from analyser.embed import Embedder
-
     texts = [SENTENCES[i % len(SENTENCES)] + (f" (variant {i})" if i >= len(SENTENCES) else "") for i in range(count)]
     texts.append(" ".join(["a long sentence that goes past the 256-token limit"] * 40))
-    reference = Embedder().encode(texts)
-    fast = OnnxEmbedder().encode(texts)
+    reference = TorchEncoder().encode(texts)
+    fast = OnnxEncoder().encode(texts)
     return float(abs(reference - fast).max())
 
 

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from analyser.criteria import load_scheme  # noqa: E402
-from analyser.embed import get_embedder  # noqa: E402
+from analyser.embed import load_embedder  # noqa: E402
 from analyser.labelled import load_labelled  # noqa: E402
 from analyser.match import Matcher  # noqa: E402
 from analyser.training import (  # noqa: E402
@@ -133,7 +133,7 @@ def main() -> int:
         print("error: no labelled reports found in " + ", ".join(map(str, folders)), file=sys.stderr)
         return 2
     scheme = load_scheme(args.scheme)
-    encoder = get_embedder()
+    encoder = load_embedder()
     bank = evidence_bank(reports)
     matcher = Matcher(model=None, bank=bank)
     started = time.perf_counter()

