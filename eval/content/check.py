@@ -56,6 +56,12 @@ def check_content(folder: Path) -> dict:
     body_words = sum(s.words for s in sections if s.part == "body")
     info = {"id": folder.name, "kind": kind, "body_words": body_words}
     if kind == "not_report":
+        words = sum(count_words(s.heading) + sum(count_words(b.text) for b in s.blocks) for s in sections)
+        if labels.get("words") != words:
+            problem(where, f"words {labels.get('words')} but the document has {words}")
+        for key in ("sections", "areas_present", "areas_missing", "evidence"):
+            if key in labels:
+                problem(where, f"a not_report document has no '{key}' labels")
         return info
     labelled = labels.get("sections", [])
     found = [(s.heading, s.part) for s in sections]
