@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -13,6 +14,8 @@ from click.testing import CliRunner
 
 from analyser.cli import main
 from analyser.pipeline import analyse
+from analyser.datamodel import Block, Evidence
+from analyser.render.highlight import Piece, mark_id, mark_text
 from analyser.render.html import to_html
 from analyser.render.json import to_document
 from analyser.render.text import to_text
@@ -145,12 +148,25 @@ def test_a_table_row_cited_as_evidence_is_marked_cell_by_cell() -> None:
 
 
 def test_whitespace_differences_and_closing_quotes_do_not_lose_a_highlight() -> None:
-    from analyser.render.html import _marked
-
+    text, sentence = 'She said "A  very\nspaced  sentence?" Next.', '"A very spaced sentence?'
     placed: set[str] = set()
-    marked = _marked('She said "A  very\nspaced  sentence?" Next.', 1, {'"A very spaced sentence?': ["K1.1"]}, placed)
+    pieces = mark_text(text, 1, {sentence: ["K1.1"]}, placed)
     assert len(placed) == 1
-    assert '">&quot;A  very<br>spaced  sentence?&quot;</mark><span class="tag">K1.1</span> Next.' in marked
+    assert pieces == (
+        Piece("She said "),
+        Piece('"A  very\nspaced  sentence?"', marked=True, mark_id=mark_id(1, sentence), codes=("K1.1",)),
+        Piece(" Next."),
+    )
+    analysis = hand_built_analysis()
+    section = analysis.sections[1]
+    sections = list(analysis.sections)
+    sections[1] = dataclasses.replace(section, blocks=(*section.blocks, Block(text)))
+    criteria = tuple(
+        dataclasses.replace(r, evidence=(*r.evidence, Evidence(1, sentence, 0.5))) if r.code == "K1.1" else r
+        for r in analysis.criteria
+    )
+    page = to_html(dataclasses.replace(analysis, sections=tuple(sections), criteria=criteria))
+    assert '">&quot;A  very<br>spaced  sentence?&quot;</mark><span class="tag">K1.1</span> Next.' in page
 
 
 def test_gaps_and_review_come_first_with_what_the_assessor_looks_for() -> None:
