@@ -28,6 +28,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from analyser import serve
+from analyser.serve.analysing import GENERIC_500
+from analyser.serve.pages import DOCX_MIME
+from analyser.serve.uploads import FORM_SLACK_BYTES
 from analyser.criteria import DEFAULT_SCHEME, list_schemes, load_scheme
 from analyser.errors import InputError
 from analyser.extract import ExtractSettings
@@ -65,7 +68,7 @@ def expected(sample_docx: Path, real_encoder) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def api_answer(client: TestClient, sample_docx: Path) -> httpx.Response:
     with sample_docx.open("rb") as handle:
-        return client.post("/api/analyse", files={"file": (sample_docx.name, handle, serve._DOCX_MIME)})
+        return client.post("/api/analyse", files={"file": (sample_docx.name, handle, DOCX_MIME)})
 
 
 @pytest.fixture(scope="module")
@@ -169,11 +172,11 @@ def test_unexpected_failure_is_a_generic_500_that_logs_the_type_only(
     def broken(*args: object) -> None:
         raise RuntimeError("Dear customer, your account 12345 - report text that must not leak")
 
-    monkeypatch.setattr(serve, "_analyse_and_render", broken)
+    monkeypatch.setattr(client.app.state.analyser, "analyse", broken)  # the app's one Analyser fails
     with caplog.at_level(logging.ERROR, logger="analyser.serve"):
         answer = client.post("/api/analyse", files={"file": ("a.md", b"# Intro\n\nSome words.\n")})
         page = client.post("/analyse", files={"file": ("a.md", b"# Intro\n\nSome words.\n")})
-    assert answer.status_code == 500 and answer.json() == {"error": serve._GENERIC_500}
+    assert answer.status_code == 500 and answer.json() == {"error": GENERIC_500}
     assert page.status_code == 500 and "Dear customer" not in page.text and TRACEBACK not in page.text
     assert "RuntimeError" in caplog.text and "Dear customer" not in caplog.text
 
@@ -188,7 +191,7 @@ def small_client() -> Iterator[TestClient]:
 
 
 def test_upload_over_the_limit_is_413_before_reading(small_client: TestClient) -> None:
-    big = b"x" * (serve._FORM_SLACK_BYTES + 20_000)
+    big = b"x" * (FORM_SLACK_BYTES + 20_000)
     answer = small_client.post("/api/analyse", files={"file": ("big.txt", big)})
     assert answer.status_code == 413
     assert "over the 10 kB limit" in answer.json()["error"]
