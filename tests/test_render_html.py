@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -204,6 +205,27 @@ def test_sections_after_the_limit_are_flagged() -> None:
     assert "earn no credit" in page
 
 
+def test_every_page_uses_the_one_stylesheet_and_its_palette() -> None:
+    """The report page carries the stylesheet's report rules only; the cohort page adds rules for its own
+    elements after them, with no colour the report's stylesheet does not already have."""
+    from analyser.render.cohort import cohort_html
+
+    report = _stylesheet(to_html(hand_built_analysis()))
+    assert report.startswith(":root {") and report.endswith("@page { margin: 15mm; }\n")
+    cohort = _stylesheet(cohort_html([], ["K1.1"], pages={}, heatmap=None))
+    assert cohort.startswith(report) and len(cohort) > len(report)
+    assert set(re.findall(r"#[0-9a-fA-F]{3,6}\b", cohort[len(report) :])) <= set(re.findall(r"#[0-9a-fA-F]{3,6}\b", report))
+
+
+def test_values_are_escaped_as_html_escape_does() -> None:
+    from analyser.render.templating import template_environment
+
+    template = template_environment().from_string('<p title="{{ value }}">{{ value }}</p>')
+    assert template.render(value="<a href='x'>\"&\"</a>") == (
+        '<p title="&lt;a href=&#x27;x&#x27;&gt;&quot;&amp;&quot;&lt;/a&gt;">&lt;a href=&#x27;x&#x27;&gt;&quot;&amp;&quot;&lt;/a&gt;</p>'
+    )
+
+
 # ---- claimed versus found ---------------------------------------------------------------------
 
 
@@ -296,3 +318,9 @@ def _escaped(text: str) -> str:
     from html import escape
 
     return escape(text)
+
+
+def _stylesheet(page: str) -> str:
+    """The text of the page's one <style> element."""
+    assert page.count("<style>") == 1
+    return page[page.index("<style>") + len("<style>\n") : page.index("</style>")]

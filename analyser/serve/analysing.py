@@ -51,10 +51,18 @@ class SharedAnalyser:
     def analyse(self, path: Path, scheme: Scheme) -> Analysis:
         """Analyse one saved upload against ``scheme`` (blocking: run it in a worker thread)."""
         with self._lock:
-            analyser = self._by_scheme.get(scheme.id)
-            if analyser is None or analyser.scheme != scheme:  # a scheme file edited while serving is read again
-                analyser = self._by_scheme[scheme.id] = self.analyser.with_scheme(scheme)
-            return analyser(path)
+            return self._for_scheme(scheme)(path)
+
+    def for_scheme(self, scheme: Scheme) -> Analyser:
+        """The Analyser for ``scheme``: the app's own, or one made from it once and kept."""
+        with self._lock:
+            return self._for_scheme(scheme)
+
+    def _for_scheme(self, scheme: Scheme) -> Analyser:
+        analyser = self._by_scheme.get(scheme.id)
+        if analyser is None or analyser.scheme != scheme:  # a scheme file edited while serving is read again
+            analyser = self._by_scheme[scheme.id] = self.analyser.with_scheme(scheme)
+        return analyser
 
 
 def find_scheme(scheme_id: str) -> Scheme:
