@@ -59,3 +59,21 @@ def test_batch_writes_xlsx_heatmap_and_cohort_page(tmp_path: Path) -> None:
         assert all(code in page for code in codes)
     assert len(result.failed) == 1
     assert "not a pdf" not in (outdir / "cohort.html").read_text()
+
+
+def test_cohort_page_escapes_names_and_shows_each_status_as_a_symbol_and_a_word() -> None:
+    from analyser.render.cohort import cohort_html
+
+    rows = [
+        {"file": "/in/<b>a.md", "status": "ok", "words": 2500, "word_status": "within", "pass_evidenced": 3,
+         "pass_total": 16, "distinction_evidenced": 1, "distinction_total": 9, "K1.1": "evidenced", "K1.2": ""},
+        {"file": "/in/bad.pdf", "status": "error", "error": "bad.pdf: <oops> & more"},
+    ]
+    page = cohort_html(rows, ["K1.1", "K1.2"], pages={"/in/<b>a.md": "<b>a.html"}, heatmap=None)
+    assert "<b>" not in page and "<oops>" not in page
+    assert '<a href="&lt;b&gt;a.html">&lt;b&gt;a.md</a>' in page
+    assert '<td class="evidenced" title="K1.1: evidenced">✓<span class="sr">evidenced</span></td>' in page
+    assert '<td class="" title="K1.2: ">–<span class="sr"></span></td>' in page
+    assert '<td colspan="6" class="error">error: bad.pdf: &lt;oops&gt; &amp; more</td>' in page
+    assert "<td>3/16</td><td>1/9</td>" in page and "<img" not in page
+    assert "<h1>Cohort: 2 reports</h1>" in page

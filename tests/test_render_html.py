@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -13,6 +15,8 @@ from click.testing import CliRunner
 
 from analyser.cli import main
 from analyser.pipeline import analyse
+from analyser.datamodel import Block, Evidence
+from analyser.render.highlight import Piece, mark_id, mark_text
 from analyser.render.html import to_html
 from analyser.render.json import to_document
 from analyser.render.text import to_text
@@ -145,12 +149,25 @@ def test_a_table_row_cited_as_evidence_is_marked_cell_by_cell() -> None:
 
 
 def test_whitespace_differences_and_closing_quotes_do_not_lose_a_highlight() -> None:
-    from analyser.render.html import _marked
-
+    text, sentence = 'She said "A  very\nspaced  sentence?" Next.', '"A very spaced sentence?'
     placed: set[str] = set()
-    marked = _marked('She said "A  very\nspaced  sentence?" Next.', 1, {'"A very spaced sentence?': ["K1.1"]}, placed)
+    pieces = mark_text(text, 1, {sentence: ["K1.1"]}, placed)
     assert len(placed) == 1
-    assert '">&quot;A  very<br>spaced  sentence?&quot;</mark><span class="tag">K1.1</span> Next.' in marked
+    assert pieces == (
+        Piece("She said "),
+        Piece('"A  very\nspaced  sentence?"', marked=True, mark_id=mark_id(1, sentence), codes=("K1.1",)),
+        Piece(" Next."),
+    )
+    analysis = hand_built_analysis()
+    section = analysis.sections[1]
+    sections = list(analysis.sections)
+    sections[1] = dataclasses.replace(section, blocks=(*section.blocks, Block(text)))
+    criteria = tuple(
+        dataclasses.replace(r, evidence=(*r.evidence, Evidence(1, sentence, 0.5))) if r.code == "K1.1" else r
+        for r in analysis.criteria
+    )
+    page = to_html(dataclasses.replace(analysis, sections=tuple(sections), criteria=criteria))
+    assert '">&quot;A  very<br>spaced  sentence?&quot;</mark><span class="tag">K1.1</span> Next.' in page
 
 
 def test_gaps_and_review_come_first_with_what_the_assessor_looks_for() -> None:
@@ -186,6 +203,27 @@ def test_sections_after_the_limit_are_flagged() -> None:
     page = to_html(hand_built_analysis(beyond=True))
     assert "Starts after the 2,750-word marking limit" in page
     assert "earn no credit" in page
+
+
+def test_every_page_uses_the_one_stylesheet_and_its_palette() -> None:
+    """The report page carries the stylesheet's report rules only; the cohort page adds rules for its own
+    elements after them, with no colour the report's stylesheet does not already have."""
+    from analyser.render.cohort import cohort_html
+
+    report = _stylesheet(to_html(hand_built_analysis()))
+    assert report.startswith(":root {") and report.endswith("@page { margin: 15mm; }\n")
+    cohort = _stylesheet(cohort_html([], ["K1.1"], pages={}, heatmap=None))
+    assert cohort.startswith(report) and len(cohort) > len(report)
+    assert set(re.findall(r"#[0-9a-fA-F]{3,6}\b", cohort[len(report) :])) <= set(re.findall(r"#[0-9a-fA-F]{3,6}\b", report))
+
+
+def test_values_are_escaped_as_html_escape_does() -> None:
+    from analyser.render.templating import template_environment
+
+    template = template_environment().from_string('<p title="{{ value }}">{{ value }}</p>')
+    assert template.render(value="<a href='x'>\"&\"</a>") == (
+        '<p title="&lt;a href=&#x27;x&#x27;&gt;&quot;&amp;&quot;&lt;/a&gt;">&lt;a href=&#x27;x&#x27;&gt;&quot;&amp;&quot;&lt;/a&gt;</p>'
+    )
 
 
 # ---- claimed versus found ---------------------------------------------------------------------
@@ -280,3 +318,9 @@ def _escaped(text: str) -> str:
     from html import escape
 
     return escape(text)
+
+
+def _stylesheet(page: str) -> str:
+    """The text of the page's one <style> element."""
+    assert page.count("<style>") == 1
+    return page[page.index("<style>") + len("<style>\n") : page.index("</style>")]

@@ -28,10 +28,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from analyser import serve
+from analyser.render.html import to_html
+from analyser.serve.analysing import GENERIC_500, find_scheme
+from analyser.serve.pages import DOCX_MIME
+from analyser.serve.uploads import FORM_SLACK_BYTES
 from analyser.criteria import DEFAULT_SCHEME, list_schemes, load_scheme
 from analyser.errors import InputError
 from analyser.extract import ExtractSettings
 from analyser.pipeline import analyse
+from render_factory import hand_built_analysis
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "docs" / "ksb-analysis-1.schema.json").read_text(encoding="utf-8"))
@@ -65,7 +70,7 @@ def expected(sample_docx: Path, real_encoder) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def api_answer(client: TestClient, sample_docx: Path) -> httpx.Response:
     with sample_docx.open("rb") as handle:
-        return client.post("/api/analyse", files={"file": (sample_docx.name, handle, serve._DOCX_MIME)})
+        return client.post("/api/analyse", files={"file": (sample_docx.name, handle, DOCX_MIME)})
 
 
 @pytest.fixture(scope="module")
@@ -169,11 +174,11 @@ def test_unexpected_failure_is_a_generic_500_that_logs_the_type_only(
     def broken(*args: object) -> None:
         raise RuntimeError("Dear customer, your account 12345 - report text that must not leak")
 
-    monkeypatch.setattr(serve, "_analyse_and_render", broken)
+    monkeypatch.setattr(client.app.state.analyser, "analyse", broken)  # the app's one Analyser fails
     with caplog.at_level(logging.ERROR, logger="analyser.serve"):
         answer = client.post("/api/analyse", files={"file": ("a.md", b"# Intro\n\nSome words.\n")})
         page = client.post("/analyse", files={"file": ("a.md", b"# Intro\n\nSome words.\n")})
-    assert answer.status_code == 500 and answer.json() == {"error": serve._GENERIC_500}
+    assert answer.status_code == 500 and answer.json() == {"error": GENERIC_500}
     assert page.status_code == 500 and "Dear customer" not in page.text and TRACEBACK not in page.text
     assert "RuntimeError" in caplog.text and "Dear customer" not in caplog.text
 
@@ -188,7 +193,7 @@ def small_client() -> Iterator[TestClient]:
 
 
 def test_upload_over_the_limit_is_413_before_reading(small_client: TestClient) -> None:
-    big = b"x" * (serve._FORM_SLACK_BYTES + 20_000)
+    big = b"x" * (FORM_SLACK_BYTES + 20_000)
     answer = small_client.post("/api/analyse", files={"file": ("big.txt", big)})
     assert answer.status_code == 413
     assert "over the 10 kB limit" in answer.json()["error"]
@@ -299,6 +304,32 @@ def test_openapi_and_docs(client: TestClient) -> None:
     docs = client.get("/docs")
     assert docs.status_code == 200 and "POST /api/analyse" in docs.text
     _no_external_assets(docs.text)
+
+
+def test_the_app_holds_one_analyser_shared_by_every_scheme(client: TestClient) -> None:
+    shared = client.app.state.analyser
+    assert shared.for_scheme(find_scheme(DEFAULT_SCHEME)) is shared.analyser
+    other = next(s for s in list_schemes() if s.id != DEFAULT_SCHEME)
+    variant = shared.for_scheme(other)
+    assert variant is not shared.analyser and variant is shared.for_scheme(other)  # made once, kept on the app
+    assert variant.encoder is shared.analyser.encoder and variant.matcher is shared.analyser.matcher
+    assert serve.create_app(warm=False).state.analyser is not shared  # each app its own, nothing module-wide
+
+
+def test_every_page_uses_the_report_stylesheet(client: TestClient, analysis_page: httpx.Response) -> None:
+    """One stylesheet: each page's starts with the report page's rules and adds only its own, in the same palette."""
+    report = _stylesheet(to_html(hand_built_analysis()))
+    colours = set(re.findall(r"#[0-9a-fA-F]{3,6}\b", report))
+    pages = [client.get(path).text for path in ("/", "/criteria", "/docs", "/nothing")] + [analysis_page.text]
+    for page in pages:
+        sheet = _stylesheet(page)
+        assert sheet.startswith(report) and len(sheet) > len(report)
+        assert set(re.findall(r"#[0-9a-fA-F]{3,6}\b", sheet[len(report) :])) <= colours
+
+
+def _stylesheet(page: str) -> str:
+    assert page.count("<style>") == 1
+    return page[page.index("<style>") + len("<style>\n") : page.index("</style>")]
 
 
 # ---- a live server -------------------------------------------------------------------------

@@ -6,17 +6,17 @@ pandas/openpyxl and matplotlib are imported only here, at the end of a batch.
 
 from __future__ import annotations
 
-import html
 import io
 from pathlib import Path
 from typing import Any, Sequence
 
 from ..atomic import write_bytes_atomic
+from ..datamodel import STATUS_SYMBOL
 
 __all__ = ["cohort_frame", "write_xlsx", "heatmap_png", "cohort_html"]
 
 _STATUS_VALUE = {"gap": 0, "review": 1, "evidenced": 2}
-_SYMBOL = {"evidenced": "✓", "review": "?", "gap": "✗", "": "–"}
+_SYMBOL = {**STATUS_SYMBOL, "": "–"}
 
 
 def cohort_frame(rows: Sequence[dict[str, Any]], codes: Sequence[str]):  # type: ignore[no-untyped-def]
@@ -84,46 +84,18 @@ def heatmap_png(rows: Sequence[dict[str, Any]], codes: Sequence[str], path: Path
 
 def cohort_html(rows: Sequence[dict[str, Any]], codes: Sequence[str], *, pages: dict[str, str], heatmap: str | None) -> str:
     """cohort.html: one row per report linking to its page, with its statuses (symbols and words)."""
-    head = "".join(f'<th scope="col">{html.escape(code)}</th>' for code in codes)
-    body = []
-    for row in rows:
-        name = html.escape(Path(str(row["file"])).name)
-        page = pages.get(str(row["file"]))
-        link = f'<a href="{html.escape(page)}">{name}</a>' if page else name
-        if row.get("status") != "ok":
-            body.append(f'<tr><th scope="row">{link}</th><td colspan="{4 + len(codes)}" class="error">error: {html.escape(str(row.get("error", "")))}</td></tr>')
-            continue
-        cells = "".join(
-            f'<td class="{html.escape(str(row.get(code, "")))}" title="{html.escape(code)}: {html.escape(str(row.get(code, "")))}">'
-            f'{_SYMBOL.get(str(row.get(code, "")), "")}<span class="sr">{html.escape(str(row.get(code, "")))}</span></td>'
-            for code in codes
-        )
-        body.append(
-            f'<tr><th scope="row">{link}</th><td>{row.get("words", "")}</td><td>{html.escape(str(row.get("word_status", "")))}</td>'
-            f'<td>{row.get("pass_evidenced", "")}/{row.get("pass_total", "")}</td>'
-            f'<td>{row.get("distinction_evidenced", "")}/{row.get("distinction_total", "")}</td>{cells}</tr>'
-        )
-    image = f'<p><img src="{html.escape(heatmap)}" alt="Heatmap of criterion statuses by report"></p>' if heatmap else ""
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Cohort: KSB Analyser</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 1.5rem; color: #1b1b1b; }}
-table {{ border-collapse: collapse; font-size: .85rem; }}
-th, td {{ border: 1px solid #999; padding: .2rem .4rem; text-align: center; }}
-th[scope=row] {{ text-align: left; }}
-td.evidenced {{ background: #b7e1cd; }} td.review {{ background: #fce8b2; }} td.gap {{ background: #f4c7c3; }}
-td.error {{ text-align: left; color: #8a1c1c; }}
-.sr {{ position: absolute; left: -10000px; }}
-img {{ max-width: 100%; }}
-</style></head>
-<body>
-<h1>Cohort: {len(rows)} reports</h1>
-<p>KSB Analyser suggests where evidence may be; an assessor decides. ✓ evidenced, ? review, ✗ gap. Select a report for its page.</p>
-<table>
-<thead><tr><th scope="col">Report</th><th scope="col">Words</th><th scope="col">Word count</th><th scope="col">Pass</th><th scope="col">Distinction</th>{head}</tr></thead>
-<tbody>
-{chr(10).join(body)}
-</tbody></table>
-{image}
-</body></html>
-"""
+    from .templating import template_environment
+
+    columns = ("error", "words", "word_status", "pass_evidenced", "pass_total", "distinction_evidenced", "distinction_total")
+    shown = [
+        {
+            **{column: row.get(column, "") for column in columns},
+            "name": Path(str(row["file"])).name,
+            "page": pages.get(str(row["file"]), ""),
+            "ok": row.get("status") == "ok",
+            "statuses": [(code, str(row.get(code, ""))) for code in codes],
+        }
+        for row in rows
+    ]
+    template = template_environment().get_template("cohort.html")
+    return template.render(rows=shown, codes=list(codes), symbols=_SYMBOL, heatmap=heatmap or "")

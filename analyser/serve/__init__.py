@@ -1,0 +1,26 @@
+"""``ksb serve``: a local web page for self-checking drafts, and a JSON API for scripts.
+
+Pages: ``GET /`` the upload form; ``POST /analyse`` the analysis page (the HTML report of
+:func:`~analyser.render.html.to_html` with a download bar: the JSON and the filled mapping
+document as ``data:`` links); ``GET /criteria`` a scheme's criteria with what assessors look for;
+``POST /api/analyse`` the ``ksb-analysis/1`` document; ``GET /api/schemes``; ``GET /openapi.json``
+and ``GET /docs`` (a plain page generated from it, no external assets).
+
+Private by design: each upload is written to a temporary folder that is deleted as soon as
+the analysis is rendered, nothing is stored, no page loads anything from elsewhere, the server
+binds to 127.0.0.1 by default, and uploads over the size limit are refused (413) before they
+are read. Bad input gets a 4xx with the same one-line reason the CLI gives; anything else a 500
+with a generic message. Logs name the exception type only, never report text.
+
+    app.py        create_app (the app and its state) and the routes; run_server
+    analysing.py  the app's one Analyser, shared by every upload under a lock
+    uploads.py    size limits, safe file names, saving in chunks, the refusal type
+    pages.py      the templates (analyser/templates/serve/) and what each page shows
+    responses.py  errors answered in kind (JSON or a page), the privacy headers
+"""
+
+from __future__ import annotations
+
+from .app import create_app, run_server
+
+__all__ = ["create_app", "run_server"]

@@ -1,0 +1,171 @@
+"""The web app: its state, its routes, and running it under uvicorn.
+
+The app holds everything it needs on ``app.state``: ``analyser`` (a :class:`SharedAnalyser`:
+one Analyser made at start-up, used for every upload, with its lock), ``pages`` (the templates)
+and ``settings`` (the upload limits).
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator
+
+from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..criteria import DEFAULT_SCHEME, list_schemes
+from ..extract import ExtractSettings
+from ..pipeline import Analyser
+from .analysing import SharedAnalyser, analyse_upload, find_scheme
+from .pages import Pages, analysis_context
+from .responses import Guard, error_response, http_handler, refused_handler, validation_handler
+from .uploads import Refused, UploadLimit
+
+__all__ = ["ErrorBody", "SchemeInfo", "create_app", "run_server"]
+
+
+class ErrorBody(BaseModel):
+    """What every refused request answers: one line a person can act on."""
+
+    error: str
+
+
+class SchemeInfo(BaseModel):
+    """One scheme the server can analyse against."""
+
+    id: str
+    title: str
+    standard: str
+    method: str
+    criteria: int
+    description: str
+
+
+def create_app(*, settings: ExtractSettings | None = None, warm: bool = True, analyser: Analyser | None = None) -> FastAPI:
+    """The web app. ``settings`` sets the upload limits; ``warm`` loads the model at start-up.
+
+    ``analyser`` is the Analyser every upload uses (by default one for the default scheme with
+    ``settings``; given one, its own settings apply).
+    """
+    analyser = analyser or Analyser(DEFAULT_SCHEME, settings=settings or ExtractSettings())
+    shared = SharedAnalyser(analyser)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            await run_in_threadpool(shared.warm_up)
+        yield
+
+    app = FastAPI(
+        title="KSB Analyser",
+        version=__version__,
+        description=(
+            "Map an ST0071 work-based project report to its assessment criteria. The analyser suggests; an "
+            "assessor decides. Uploads are analysed in a temporary folder deleted straight after; nothing is stored."
+        ),
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.analyser = shared
+    app.state.pages = Pages.load()
+    app.state.settings = analyser.settings
+    app.add_middleware(UploadLimit, max_file_bytes=analyser.settings.max_file_bytes, refuse=error_response)
+    app.add_middleware(Guard)
+    app.add_exception_handler(Refused, refused_handler)
+    app.add_exception_handler(RequestValidationError, validation_handler)
+    app.add_exception_handler(StarletteHTTPException, http_handler)
+    _add_pages(app)
+    _add_api(app)
+    return app
+
+
+def _add_pages(app: FastAPI) -> None:
+    """The HTML pages: form, analysis, criteria, docs."""
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def form_page(request: Request) -> HTMLResponse:
+        return _pages(request).form(request)
+
+    @app.post("/analyse", response_class=HTMLResponse, include_in_schema=False)
+    async def analysis_page(request: Request, file: UploadFile = File(...), scheme: str = Form(DEFAULT_SCHEME)) -> HTMLResponse:
+        context = await analyse_upload(file, scheme, request.app.state.analyser, analysis_context)
+        return _pages(request).analysis(request, context)
+
+    @app.get("/criteria", response_class=HTMLResponse, include_in_schema=False)
+    async def criteria_page(request: Request, scheme: str = DEFAULT_SCHEME) -> HTMLResponse:
+        return _pages(request).criteria(request, find_scheme(scheme))
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    async def docs_page(request: Request) -> HTMLResponse:
+        return _pages(request).docs(request, request.app.openapi())
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        return Response(status_code=204)
+
+
+def _add_api(app: FastAPI) -> None:
+    """The JSON API, documented in /openapi.json."""
+    refused: dict[int | str, dict[str, Any]] = {
+        400: {"model": ErrorBody, "description": "Unknown scheme, or no file in the request."},
+        413: {"model": ErrorBody, "description": "The upload is over the size limit (50 MB by default)."},
+        422: {"model": ErrorBody, "description": "The file cannot be analysed (unsupported, empty, corrupt, encrypted, no text, ...)."},
+        500: {"model": ErrorBody, "description": "An unexpected failure; nothing was stored."},
+    }
+
+    @app.post(
+        "/api/analyse",
+        summary="Analyse one report",
+        response_description="The ksb-analysis/1 document (CONTRACT.md; JSON Schema in docs/ksb-analysis-1.schema.json).",
+        responses=refused,
+        response_model=None,
+    )
+    async def api_analyse(
+        request: Request,
+        file: UploadFile = File(..., description="The report: .docx, .pdf, .txt or .md."),
+        scheme: str = Form(DEFAULT_SCHEME, description="Scheme id (GET /api/schemes)."),
+    ) -> JSONResponse:
+        """Analyse an uploaded report and answer with the ksb-analysis/1 JSON document of CONTRACT.md."""
+        from ..render.json import to_document
+
+        document = await analyse_upload(file, scheme, request.app.state.analyser, to_document)
+        return JSONResponse(document)
+
+    @app.get("/api/schemes", summary="List the schemes", response_model=list[SchemeInfo], responses={500: refused[500]})
+    async def api_schemes() -> list[SchemeInfo]:
+        """The schemes a report can be analysed against: the values of the scheme field of POST /api/analyse."""
+        return [
+            SchemeInfo(
+                id=s.id, title=s.title, standard=s.standard, method=s.analysed_method,
+                criteria=len(s.analysed_criteria), description=s.description,
+            )
+            for s in list_schemes()
+        ]
+
+
+def _pages(request: Request) -> Pages:
+    pages: Pages = request.app.state.pages
+    return pages
+
+
+def run_server(*, host: str = "127.0.0.1", port: int = 8000, settings: ExtractSettings | None = None) -> None:
+    """Load the model, then serve until interrupted (uvicorn). Progress lines go to stderr."""
+    import sys
+
+    import uvicorn
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: listening on {host}: other computers can reach the page and upload reports", file=sys.stderr)
+    print("loading the model ...", file=sys.stderr)
+    app = create_app(settings=settings, warm=False)
+    app.state.analyser.warm_up()
+    shown = f"[{host}]" if ":" in host else host
+    print(f"KSB Analyser on http://{shown}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", server_header=False)
+    uvicorn.Server(config).run()
