@@ -12,8 +12,9 @@ For every sub-folder holding report.md and labels.json:
   next and in the text the analyser extracts (whitespace normalised), and in a body section;
 - each section's ``ksbs`` are exactly the codes quoted in it; ``criteria_evidenced`` is their union and
   ``criteria_missing`` the scheme's other analysed criteria;
-- ``claimed`` is exactly the set of scheme codes written in the document (``K2``, ``S14``, ``K2.1``), less the
-  ones listed in ``not_claims`` (a code-shaped string that is not a claim, e.g. "Amazon S3");
+- ``claimed`` is the set of scheme codes written in the document as claims (``K2``, ``S14``, ``K2.1``); together with
+  the codes of ``not_claims`` (code-shaped strings that are not claims, e.g. "Amazon S3", each quoted) it is exactly
+  the set of scheme codes the document contains;
 - ``body_words_check`` is the analyser's assessed (body) word count.
 
     /work/main/.venv/bin/python eval/other/check_labels.py            # eval/other
@@ -148,9 +149,14 @@ def check(folder: Path) -> list[str]:
     else:
         if [c for c in claimed if c not in codes]:
             bad(f"claimed codes not in the scheme: {[c for c in claimed if c not in codes]}")
-        found = document_claims(sections, codes) - {n["code"] for n in labels.get("not_claims", [])}
-        if set(claimed) != found:
-            bad(f"claimed {sorted(claimed)} but the document names {sorted(found)}")
+        found = document_claims(sections, codes)
+        not_claims = {n["code"] for n in labels.get("not_claims", [])}
+        if set(claimed) | not_claims != found:
+            bad(f"claimed {sorted(claimed)} (+ not_claims {sorted(not_claims)}) but the document names {sorted(found)}")
+        text = squash((folder / "report.md").read_text(encoding="utf-8"))
+        for item in labels.get("not_claims", []):
+            if item["code"] not in item["text"] or squash(item["text"]) not in text:
+                bad(f"not_claims text {item['text']!r} is not in report.md or does not hold {item['code']}")
         if claimed != [c for c in order if c in set(claimed)]:
             bad("claimed not in scheme order")
     words = sum(count_words(s.heading) + count_words(s.text) for s in sections if s.part == "body")
