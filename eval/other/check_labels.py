@@ -15,6 +15,8 @@ For every sub-folder holding report.md and labels.json:
 - ``claimed`` is the set of scheme codes written in the document as claims (``K2``, ``S14``, ``K2.1``); together with
   the codes of ``not_claims`` (code-shaped strings that are not claims, e.g. "Amazon S3", each quoted) it is exactly
   the set of scheme codes the document contains;
+- ``claimed_by_name`` (optional: criteria the document claims by naming their area or statement, not their code)
+  holds scheme codes in scheme order;
 - ``body_words_check`` is the analyser's assessed (body) word count.
 
     /work/main/.venv/bin/python eval/other/check_labels.py            # eval/other
@@ -159,6 +161,9 @@ def check(folder: Path) -> list[str]:
                 bad(f"not_claims text {item['text']!r} is not in report.md or does not hold {item['code']}")
         if claimed != [c for c in order if c in set(claimed)]:
             bad("claimed not in scheme order")
+    by_name = labels.get("claimed_by_name", [])
+    if [c for c in by_name if c not in codes] or by_name != [c for c in order if c in set(by_name)]:
+        bad(f"claimed_by_name {by_name} has codes not in the scheme or not in scheme order")
     words = sum(count_words(s.heading) + count_words(s.text) for s in sections if s.part == "body")
     if labels.get("body_words_check") != words:
         bad(f"body_words_check should be {words}")
