@@ -264,3 +264,28 @@ def test_crashing_task_is_recorded_and_the_worker_replaced() -> None:
 def test_worker_that_cannot_start_stops_the_batch_with_a_reason() -> None:
     with pytest.raises(WorkerStartError, match="could not start: model missing"):
         list(run_isolated(["a"], misbehave, setup=failing_setup))
+
+
+# ----------------------------------------------------------------------------------------
+# One report: a typed result, its cohort figures from the Analysis
+# ----------------------------------------------------------------------------------------
+
+
+def test_a_report_gives_its_document_page_and_figures(tmp_path: Path, fake_encoder) -> None:  # type: ignore[no-untyped-def]
+    from analyser.batch.task import analyse_report
+    from analyser.pipeline import Analyser
+    from analyser.render.json import to_document
+
+    analyser = Analyser(encoder=fake_encoder)
+    sample = Path(__file__).resolve().parent.parent / "samples" / "sample-report.md"
+    result = analyse_report(analyser, sample)
+    assert isinstance(result, Analysed)
+    assert result.document == to_document(analyser(sample))
+    assert result.page is not None and result.page.startswith("<!DOCTYPE html>")
+    # The row of a report analysed now and of one resumed from its JSON are the same.
+    assert result.figures == CohortFigures.from_document(result.document)
+    assert {status for _, status in result.figures.statuses} <= {"evidenced", "review", "gap"}
+    empty = tmp_path / "empty.docx"
+    empty.write_bytes(b"")
+    failed = analyse_report(analyser, empty)
+    assert isinstance(failed, Failed) and failed.exit_status == 3 and "\n" not in failed.reason

@@ -16,7 +16,7 @@ import traceback
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from ..datamodel import Scheme
 from ..errors import AnalyserError
@@ -46,7 +46,7 @@ class Failed:
     exit_status: int = EXIT_INPUT
 
 
-TaskResult = Union[Analysed, Failed]
+TaskResult = Analysed | Failed
 
 
 def analyse_report(analyser: Analyser, path: Path) -> TaskResult:
