@@ -174,7 +174,7 @@ def analyse(
     if output is None:
         _echo(text, nl=False)
     else:
-        from .cohort import write_atomic
+        from .atomic import write_atomic
 
         write_atomic(output, text)
         _echo(f"wrote {output}", err=True)
@@ -215,11 +215,11 @@ def batch(
       ksb batch 'drafts/*.docx' final.pdf -o results/ --jobs 2
       ksb batch cohort/ -o results/ --resume
     """
-    from .cohort import WorkerLimits, WorkerStartError, collect_inputs, run_batch
+    from .batch import WorkerLimits, WorkerStartError, collect_inputs, run_batch
     from .criteria import load_scheme
 
     try:
-        load_scheme(scheme)
+        loaded = load_scheme(scheme)
     except CriteriaError as err:
         _fail(err.one_line(), EXIT_USAGE)
     files, unmatched = collect_inputs(inputs)
@@ -254,7 +254,7 @@ def batch(
         result = run_batch(
             files,
             outdir,
-            scheme=scheme,
+            scheme=loaded,
             jobs=jobs,
             settings=_settings(max_file_mb, max_pages),
             limits=limits,
@@ -518,7 +518,7 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         _echo(text, nl=False)
         return
-    from .cohort import write_atomic
+    from .atomic import write_atomic
 
     write_atomic(output, text)
     _echo(f"wrote {output}", err=True)

@@ -1,4 +1,4 @@
-"""Tests for analyser.cohort: inputs, output names, atomic writes, resume, errors.csv and worker isolation.
+"""Tests for analyser.batch: inputs, output names, atomic writes, resume, errors.csv and worker isolation.
 
 The worker tests run small task functions of this module in real worker processes (spawned,
 so they must be importable module-level functions) under real time and memory limits.
@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from analyser import cohort
-from analyser.cohort import (
+from analyser.atomic import write_atomic
+from analyser.batch import (
+    Analysed,
+    CohortFigures,
+    Failed,
     ReportOutcome,
     WorkerFailure,
     WorkerLimits,
@@ -27,8 +30,8 @@ from analyser.cohort import (
     output_names,
     run_batch,
     run_isolated,
-    write_atomic,
 )
+from analyser.batch import run as batch_run
 
 # ----------------------------------------------------------------------------------------
 # Tasks run inside worker processes
@@ -126,15 +129,16 @@ def test_failure_reasons_say_what_to_do() -> None:
 
 
 def fake_results(calls: list[str]):  # type: ignore[no-untyped-def]
-    """A stand-in for cohort._results: 'bad' files fail, the rest get a minimal document."""
+    """A stand-in for analyser.batch.run._results: 'bad' files fail, the rest get a minimal document."""
 
     def results(files, scheme_ref, settings, jobs, limits):  # type: ignore[no-untyped-def]
         for index, path in enumerate(files):
             calls.append(path.name)
             if "bad" in path.name:
-                yield index, (None, "empty file (0 bytes); save it again", 3)
+                yield index, Failed("empty file (0 bytes); save it again", 3)
             else:
-                yield index, (minimal_document(path), None, 0)
+                document = minimal_document(path)
+                yield index, Analysed(document=document, page=None, figures=CohortFigures.from_document(document))
 
     return results
 
@@ -159,7 +163,7 @@ def test_resume_skips_unchanged_reports_only(tmp_path: Path, monkeypatch: pytest
     files = sorted(inputs.iterdir())
     outdir = tmp_path / "out"
     calls: list[str] = []
-    monkeypatch.setattr(cohort, "_results", fake_results(calls))
+    monkeypatch.setattr(batch_run, "_results", fake_results(calls))
 
     first = run_batch(files, outdir)
     assert calls == ["a.md", "b.md", "bad.md"] and len(first.failed) == 1
@@ -183,7 +187,7 @@ def test_resume_reanalyses_when_scheme_or_output_differs(tmp_path: Path, monkeyp
     report.write_text("report")
     outdir = tmp_path / "out"
     calls: list[str] = []
-    monkeypatch.setattr(cohort, "_results", fake_results(calls))
+    monkeypatch.setattr(batch_run, "_results", fake_results(calls))
     run_batch([report], outdir)
     document = json.loads((outdir / "a.json").read_text())
     document["scheme"]["id"] = "another-scheme"
@@ -199,7 +203,7 @@ def test_errors_csv_lists_failures_and_unmatched_inputs(tmp_path: Path, monkeypa
     good.write_text("x")
     bad.write_text("y")
     outdir = tmp_path / "out"
-    monkeypatch.setattr(cohort, "_results", fake_results([]))
+    monkeypatch.setattr(batch_run, "_results", fake_results([]))
     result = run_batch([good, bad], outdir, unmatched=["missing/*.docx"])
     rows = list(csv.DictReader((outdir / "errors.csv").open()))
     assert rows == [
@@ -220,7 +224,7 @@ def test_a_report_that_now_fails_loses_its_old_output(tmp_path: Path, monkeypatc
     outdir.mkdir()
     (outdir / "bad.json").write_text(json.dumps(minimal_document(report)))
     (outdir / "notes.json").write_text("{}")
-    monkeypatch.setattr(cohort, "_results", fake_results([]))
+    monkeypatch.setattr(batch_run, "_results", fake_results([]))
     run_batch([report], outdir)
     assert sorted(p.name for p in outdir.iterdir()) == sorted([*COHORT_FILES, "notes.json"])
 
@@ -260,3 +264,28 @@ def test_crashing_task_is_recorded_and_the_worker_replaced() -> None:
 def test_worker_that_cannot_start_stops_the_batch_with_a_reason() -> None:
     with pytest.raises(WorkerStartError, match="could not start: model missing"):
         list(run_isolated(["a"], misbehave, setup=failing_setup))
+
+
+# ----------------------------------------------------------------------------------------
+# One report: a typed result, its cohort figures from the Analysis
+# ----------------------------------------------------------------------------------------
+
+
+def test_a_report_gives_its_document_page_and_figures(tmp_path: Path, fake_encoder) -> None:  # type: ignore[no-untyped-def]
+    from analyser.batch.task import analyse_report
+    from analyser.pipeline import Analyser
+    from analyser.render.json import to_document
+
+    analyser = Analyser(encoder=fake_encoder)
+    sample = Path(__file__).resolve().parent.parent / "samples" / "sample-report.md"
+    result = analyse_report(analyser, sample)
+    assert isinstance(result, Analysed)
+    assert result.document == to_document(analyser(sample))
+    assert result.page is not None and result.page.startswith("<!DOCTYPE html>")
+    # The row of a report analysed now and of one resumed from its JSON are the same.
+    assert result.figures == CohortFigures.from_document(result.document)
+    assert {status for _, status in result.figures.statuses} <= {"evidenced", "review", "gap"}
+    empty = tmp_path / "empty.docx"
+    empty.write_bytes(b"")
+    failed = analyse_report(analyser, empty)
+    assert isinstance(failed, Failed) and failed.exit_status == 3 and "\n" not in failed.reason

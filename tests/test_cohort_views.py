@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyser.cohort import run_batch
+from analyser.batch import run_batch
 from analyser.criteria import load_scheme
 
 BODY = "I handled the customer's complaint and worked with the billing team to fix the fault quickly. " * 12

@@ -1,0 +1,37 @@
+"""Batch analysis over many reports (``ksb batch``): one JSON and one page per report, plus a cohort table.
+
+    inputs.py    files, folders and globs -> report files; each one's output name
+    resume.py    --resume: reuse a JSON that analysed the same bytes under the same scheme
+    task.py      one report -> Analysed (document, page, cohort figures) or Failed (reason, status)
+    workers.py   the worker processes: a pebble pool with a time limit and a memory cap per report
+    table.py     cohort.csv rows, errors.csv and the cohort views
+    run.py       run_batch: the orchestration, every output written atomically
+"""
+
+from __future__ import annotations
+
+from .inputs import collect_inputs, output_names
+from .resume import file_sha256
+from .run import BatchResult, ReportOutcome, run_batch
+from .task import EXIT_INPUT, Analysed, Failed, TaskResult
+from .table import CohortFigures
+from .workers import WorkerFailure, WorkerLimits, WorkerStartError, failure_reason, run_isolated
+
+__all__ = [
+    "EXIT_INPUT",
+    "Analysed",
+    "BatchResult",
+    "CohortFigures",
+    "Failed",
+    "ReportOutcome",
+    "TaskResult",
+    "WorkerFailure",
+    "WorkerLimits",
+    "WorkerStartError",
+    "collect_inputs",
+    "failure_reason",
+    "file_sha256",
+    "output_names",
+    "run_batch",
+    "run_isolated",
+]

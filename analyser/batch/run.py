@@ -1,0 +1,173 @@
+"""``run_batch``: analyse many reports, writing one JSON and one HTML page per report and the cohort table.
+
+Failures are recorded per file (``errors.csv``, and a row in ``cohort.csv``) and the batch
+goes on. Outputs are written atomically (a temporary file, then a rename), so an interrupted
+batch never leaves half a file; ``resume`` skips reports whose JSON already holds an analysis
+of the same bytes (same sha256) under the same scheme.
+
+The scheme is loaded once here; with limits (or ``jobs`` > 1) each worker process loads it
+once more, with its one Analyser (see :mod:`analyser.batch.workers`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+from ..atomic import write_atomic
+from ..criteria import DEFAULT_SCHEME, load_scheme
+from ..datamodel import Scheme
+from ..extract import ExtractSettings
+from ..pipeline import Analyser
+from .inputs import output_names
+from .resume import remove_stale, reusable_output
+from .table import CohortFigures, cohort_csv_text, cohort_row, errors_csv_text, write_cohort_views
+from .task import Analysed, Failed, TaskResult, analyse_in_worker, analyse_report, start_worker
+from .workers import WorkerFailure, WorkerLimits, failure_reason, run_isolated
+
+__all__ = ["BatchResult", "ReportOutcome", "run_batch"]
+
+_MAX_TORCH_THREADS = 4
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    """What happened to one report of a batch."""
+
+    path: Path
+    output: Path | None
+    document: dict[str, Any] | None = None
+    error: str | None = None  # "<file>: <reason>", one line
+    exit_status: int = 0
+    reason: str | None = None  # the reason alone
+    skipped: bool = False  # resumed: the existing output already matched
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """Every report's outcome, in input order, and the tables written."""
+
+    outcomes: list[ReportOutcome] = field(default_factory=list)
+    cohort_csv: Path | None = None
+    errors_csv: Path | None = None
+
+    @property
+    def failed(self) -> list[ReportOutcome]:
+        return [o for o in self.outcomes if o.error is not None]
+
+    @property
+    def skipped(self) -> list[ReportOutcome]:
+        return [o for o in self.outcomes if o.skipped]
+
+
+def _results(
+    files: list[Path], scheme: Scheme, settings: ExtractSettings | None, jobs: int, limits: WorkerLimits | None
+) -> Iterator[tuple[int, TaskResult]]:
+    """(index, result) per file, in completion order: in this process, or in worker processes."""
+    if limits is None and jobs == 1:
+        analyser = Analyser(scheme, settings=settings)
+        for index, path in enumerate(files):
+            try:
+                yield index, analyse_report(analyser, path)
+            except MemoryError:
+                yield index, Failed(failure_reason(WorkerFailure("memory"), WorkerLimits()))
+        return
+    threads = max(1, min(_MAX_TORCH_THREADS, (os.cpu_count() or 1) // jobs))
+    reference: Scheme | str = str(scheme.path) if scheme.path is not None else scheme  # each worker loads it
+    results = run_isolated(
+        [str(path) for path in files],
+        analyse_in_worker,
+        jobs=jobs,
+        setup=start_worker,
+        setup_args=(reference, settings, threads),
+        timeout_s=limits.timeout_s if limits else None,
+        max_memory_mb=limits.max_memory_mb if limits else None,
+    )
+    for index, result in results:
+        if isinstance(result, WorkerFailure):
+            yield index, Failed(failure_reason(result, limits or WorkerLimits()))
+        else:
+            yield index, result
+
+
+def run_batch(
+    files: list[Path],
+    outdir: Path,
+    *,
+    scheme: Scheme | str = DEFAULT_SCHEME,
+    jobs: int = 1,
+    settings: ExtractSettings | None = None,
+    limits: WorkerLimits | None = None,
+    resume: bool = False,
+    unmatched: Sequence[str] = (),
+    progress: Callable[[ReportOutcome], None] | None = None,
+) -> BatchResult:
+    """Analyse every file, writing ``<stem>.json`` and ``<stem>.html`` per report, ``cohort.csv`` and ``errors.csv``.
+
+    ``scheme`` is a loaded Scheme, a scheme id or a scheme file. With ``limits`` each report
+    runs in a worker process under those limits (``jobs`` workers); without, reports run in
+    this process (or in unlimited workers when ``jobs`` > 1). With ``resume``, a report whose
+    JSON already holds an analysis of the same bytes under the same scheme is not analysed
+    again. ``unmatched`` inputs (globs or folders that found nothing) are listed in errors.csv
+    with exit status 2. ``progress`` is called with each report's outcome as it is known.
+    """
+    if jobs < 1:
+        raise ValueError(f"The 'jobs' parameter must be a positive integer. Got {jobs!r} instead.")
+    loaded = load_scheme(scheme) if isinstance(scheme, (str, Path)) else scheme
+    codes = [c.code for c in loaded.analysed_criteria]
+    outdir.mkdir(parents=True, exist_ok=True)
+    names = output_names(files)
+    outcomes: dict[int, ReportOutcome] = {}
+    figures: dict[int, CohortFigures] = {}
+
+    def record(index: int, outcome: ReportOutcome) -> None:
+        outcomes[index] = outcome
+        if progress is not None:
+            progress(outcome)
+
+    to_analyse: list[int] = []
+    for index, path in enumerate(files):
+        output = outdir / names[path]
+        document = reusable_output(output, path, loaded.id) if resume else None
+        if document is None:
+            to_analyse.append(index)
+        else:
+            figures[index] = CohortFigures.from_document(document)
+            record(index, ReportOutcome(path=path, output=output, document=document, skipped=True))
+    subset = [files[i] for i in to_analyse]
+    for position, result in _results(subset, loaded, settings, jobs, limits):
+        index = to_analyse[position]
+        path = files[index]
+        output = outdir / names[path]
+        if isinstance(result, Analysed):
+            write_atomic(output, json.dumps(result.document, indent=2, ensure_ascii=False) + "\n")
+            if result.page is not None:
+                write_atomic(output.with_suffix(".html"), result.page)
+            figures[index] = result.figures
+            record(index, ReportOutcome(path=path, output=output, document=result.document))
+        else:
+            remove_stale(output)
+            reason = result.reason or "cannot be analysed"
+            error = f"{path}: {reason}"
+            record(index, ReportOutcome(path=path, output=None, error=error, exit_status=result.exit_status, reason=reason))
+    ordered = [outcomes[i] for i in range(len(files))]
+    rows = [cohort_row(o.path, o.output, figures.get(i), o.error, codes) for i, o in enumerate(ordered)]
+    errors_csv = outdir / "errors.csv"
+    failures = [(o.path, o.reason or o.error or "", o.exit_status) for o in ordered if o.error is not None]
+    write_atomic(errors_csv, errors_csv_text(failures, unmatched))
+    cohort_csv = outdir / "cohort.csv"
+    write_atomic(cohort_csv, cohort_csv_text(rows, codes))
+    write_cohort_views(rows, codes, outdir, _pages(ordered))
+    return BatchResult(outcomes=ordered, cohort_csv=cohort_csv, errors_csv=errors_csv)
+
+
+def _pages(outcomes: Sequence[ReportOutcome]) -> dict[str, str]:
+    """Each report that has an HTML page beside its JSON -> the page's file name (cohort.html links them)."""
+    pages = {}
+    for outcome in outcomes:
+        if outcome.output is not None and outcome.output.with_suffix(".html").is_file():
+            pages[str(outcome.path)] = outcome.output.with_suffix(".html").name
+    return pages
