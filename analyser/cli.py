@@ -189,6 +189,8 @@ def analyse(
 @click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds one report may take before it is stopped and recorded as failed.")
 @click.option("--max-memory-mb", type=click.IntRange(min=256), default=2048, show_default=True, help="Memory (address space) one worker may use; a report needing more is stopped and recorded as failed.")
 @_limit_options
+@_workspace_option
+@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help="CSV naming each report's learner: file,learner[,uln,employer,group,tutor].")
 def batch(
     inputs: tuple[str, ...],
     outdir: Path,
@@ -199,6 +201,8 @@ def batch(
     max_memory_mb: int,
     max_file_mb: float,
     max_pages: int,
+    workspace: str | None,
+    roster: Path | None,
 ) -> None:
     """Analyse many reports: files, folders (searched recursively) or globs.
 
@@ -207,13 +211,19 @@ def batch(
     report runs in a worker process under --timeout and --max-memory-mb; a report that
     cannot be analysed or overruns is reported on stderr and in errors.csv, and the batch
     goes on; the exit status is then 1. Exit status 2 when no report could be found or
-    the workers cannot start.
+    the workers cannot start. Files in a folder that are not reports (another format, or
+    under 100 words of body) are listed in errors.csv with the reason.
+
+    Each report's learner comes from --roster, else its folder (Cohort/Learner Name/report.docx),
+    else its file name; cohort.csv has a learner column. With --workspace each analysis is
+    recorded as a draft of its learner (cohort.csv's draft column).
 
     \b
     Examples:
       ksb batch cohort/ -o results/
       ksb batch 'drafts/*.docx' final.pdf -o results/ --jobs 2
       ksb batch cohort/ -o results/ --resume
+      ksb batch cohort/ -o results/ --roster roster.csv --workspace cohort.ksb
     """
     from .batch import WorkerLimits, WorkerStartError, collect_inputs, run_batch
     from .criteria import load_scheme
@@ -222,11 +232,21 @@ def batch(
         loaded = load_scheme(scheme)
     except CriteriaError as err:
         _fail(err.one_line(), EXIT_USAGE)
-    files, unmatched = collect_inputs(inputs)
+    refused: list[tuple[Path, str]] = []
+    files, unmatched = collect_inputs(inputs, refused=refused)
     for item in unmatched:
-        click.echo(f"error: {item}: no supported report files found (.docx, .pdf, .txt, .md)", err=True)
+        _echo(f"error: {item}: no supported report files found (.docx, .pdf, .txt, .md)", err=True)
+    for path, reason in refused:
+        _echo(f"error: {path}: {reason}", err=True)
     if not files:
         sys.exit(EXIT_USAGE if unmatched else EXIT_OK)
+    from .learners import learner_for, read_roster
+
+    with _reported_usage():
+        rows = read_roster(roster) if roster else None
+    roots = tuple(Path(item) for item in inputs if Path(item).is_dir())
+    learners = {path: learner_for(path, roster=rows, roots=roots) for path in files}
+    store = _open_workspace(workspace) if workspace else None
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -241,9 +261,11 @@ def batch(
         if outcome.error is not None:
             message = f"error: {' '.join(outcome.error.split())}"
             if bar is not None:
-                bar.write(message, file=sys.stderr)
+                from .sanitise import printable
+
+                bar.write(printable(message, sys.stderr), file=sys.stderr)
             else:
-                click.echo(message, err=True)
+                _echo(message, err=True)
         if bar is not None:
             bar.update(1)
 
@@ -261,6 +283,9 @@ def batch(
             resume=resume,
             unmatched=unmatched,
             progress=progress,
+            learners=learners,
+            workspace=store,
+            refused=refused,
         )
     except WorkerStartError as err:
         if bar is not None:
@@ -270,9 +295,10 @@ def batch(
         bar.close()
     done = len(result.outcomes) - len(result.failed)
     skipped = f" ({len(result.skipped)} unchanged, skipped)" if result.skipped else ""
-    failed = f"; {len(result.failed)} failed, listed in {result.errors_csv}" if result.failed else ""
-    click.echo(f"analysed {done} of {len(result.outcomes)} reports{skipped}; wrote {result.cohort_csv}{failed}", err=True)
-    sys.exit(EXIT_BATCH_FAILURES if result.failed or unmatched else EXIT_OK)
+    failed = f"; {len(result.failed) + len(refused)} failed, listed in {result.errors_csv}" if result.failed or refused else ""
+    recorded = " and the workspace" if store is not None else ""
+    _echo(f"analysed {done} of {len(result.outcomes)} reports{skipped}; wrote {result.cohort_csv}{recorded}{failed}", err=True)
+    sys.exit(EXIT_BATCH_FAILURES if result.failed or unmatched or refused else EXIT_OK)
 
 
 @main.command(context_settings=CONTEXT)

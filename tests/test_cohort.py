@@ -131,7 +131,7 @@ def test_failure_reasons_say_what_to_do() -> None:
 def fake_results(calls: list[str]):  # type: ignore[no-untyped-def]
     """A stand-in for analyser.batch.run._results: 'bad' files fail, the rest get a minimal document."""
 
-    def results(files, scheme_ref, settings, jobs, limits):  # type: ignore[no-untyped-def]
+    def results(files, scheme_ref, settings, jobs, limits, learners=()):  # type: ignore[no-untyped-def]
         for index, path in enumerate(files):
             calls.append(path.name)
             if "bad" in path.name:

@@ -71,7 +71,8 @@ def test_cohort_page_escapes_names_and_shows_each_status_as_a_symbol_and_a_word(
     ]
     page = cohort_html(rows, ["K1.1", "K1.2"], pages={"/in/<b>a.md": "<b>a.html"}, heatmap=None)
     assert "<b>" not in page and "<oops>" not in page
-    assert '<a href="&lt;b&gt;a.html">&lt;b&gt;a.md</a>' in page
+    # rows are named by learner (here the file's stem), with the file name beside it (issue 13)
+    assert '<a href="&lt;b&gt;a.html">&lt;b&gt;a</a></th><td>&lt;b&gt;a.md</td>' in page
     assert '<td class="evidenced" title="K1.1: evidenced">✓<span class="sr">evidenced</span></td>' in page
     assert '<td class="" title="K1.2: ">–<span class="sr"></span></td>' in page
     assert '<td colspan="6" class="error">error: bad.pdf: &lt;oops&gt; &amp; more</td>' in page

@@ -10,18 +10,21 @@ from __future__ import annotations
 import glob
 from collections import Counter
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ..extract import SUPPORTED_SUFFIXES
 
 __all__ = ["collect_inputs", "output_names"]
 
 
-def collect_inputs(inputs: Iterable[str]) -> tuple[list[Path], list[str]]:
+def collect_inputs(inputs: Iterable[str], *, refused: list[tuple[Path, str]] | None = None) -> tuple[list[Path], list[str]]:
     """Expand files, folders (recursively) and globs into supported report files.
 
     Returns the files in a stable order and the inputs that matched nothing. A file given
     by name is kept whatever its suffix (the analysis then says why it cannot be read).
+    Files found in folders in a format the analyser does not read are appended to
+    ``refused`` with the reason (hidden files and Office lock files ``~$…`` are not reports
+    and are left out).
     """
     files: list[Path] = []
     unmatched: list[str] = []
@@ -36,9 +39,12 @@ def collect_inputs(inputs: Iterable[str]) -> tuple[list[Path], list[str]]:
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            everything = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
+            found = [p for p in everything if p.suffix.lower() in SUPPORTED_SUFFIXES]
             for p in found:
                 add(p)
+            if refused is not None:
+                refused.extend((p, _unsupported(p)) for p in everything if p.suffix.lower() not in SUPPORTED_SUFFIXES)
             if not found:
                 unmatched.append(item)
         elif path.exists():
@@ -53,16 +59,33 @@ def collect_inputs(inputs: Iterable[str]) -> tuple[list[Path], list[str]]:
     return files, unmatched
 
 
-def output_names(files: list[Path]) -> dict[Path, str]:
-    """``<stem>.json`` per report; stems shared by several inputs are told apart by format, then folder."""
-    stems = Counter(p.stem for p in files)
+def _hidden(path: Path, root: Path) -> bool:
+    """Dot files and folders, and Word's lock files (``~$report.docx``), below ``root``."""
+    return any(part.startswith((".", "~$")) for part in path.relative_to(root).parts)
+
+
+def _unsupported(path: Path) -> str:
+    shown = path.suffix.lower() or "(no extension)"
+    return f"unsupported format '{shown}'; save it as .docx, .pdf, .txt or .md"
+
+
+def output_names(files: list[Path], learners: Sequence[str] | None = None) -> dict[Path, str]:
+    """``<stem>.json`` per report, or ``<learner> - <stem>.json`` where the learner is not the stem itself.
+
+    Names shared by several inputs are told apart by format, then folder, then a counter.
+    """
+    labels = [
+        path.stem if learners is None or learners[i] in ("", path.stem) else f"{learners[i]} - {path.stem}"
+        for i, path in enumerate(files)
+    ]
+    stems = Counter(labels)
     names: dict[Path, str] = {}
     taken: set[str] = set()
-    for path in files:
-        if stems[path.stem] == 1:
-            name = path.stem
+    for label, path in zip(labels, files):
+        if stems[label] == 1:
+            name = label
         else:
-            name = f"{path.stem}.{path.suffix.lstrip('.').lower()}"
+            name = f"{label}.{path.suffix.lstrip('.').lower()}"
             parent = path.resolve().parent
             while name in taken and parent != parent.parent:
                 name = f"{parent.name}-{name}"

@@ -15,12 +15,13 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from ..atomic import write_atomic
 from ..criteria import DEFAULT_SCHEME, load_scheme
 from ..datamodel import Scheme
 from ..extract import ExtractSettings
+from ..learners import LearnerInfo
 from ..pipeline import Analyser
 from .inputs import output_names
 from .resume import remove_stale, reusable_output
@@ -64,21 +65,26 @@ class BatchResult:
 
 
 def _results(
-    files: list[Path], scheme: Scheme, settings: ExtractSettings | None, jobs: int, limits: WorkerLimits | None
+    files: list[Path],
+    scheme: Scheme,
+    settings: ExtractSettings | None,
+    jobs: int,
+    limits: WorkerLimits | None,
+    learners: Sequence[LearnerInfo | None],
 ) -> Iterator[tuple[int, TaskResult]]:
     """(index, result) per file, in completion order: in this process, or in worker processes."""
     if limits is None and jobs == 1:
         analyser = Analyser(scheme, settings=settings)
         for index, path in enumerate(files):
             try:
-                yield index, analyse_report(analyser, path)
+                yield index, analyse_report(analyser, path, learners[index])
             except MemoryError:
                 yield index, Failed(failure_reason(WorkerFailure("memory"), WorkerLimits()))
         return
     threads = max(1, min(_MAX_TORCH_THREADS, (os.cpu_count() or 1) // jobs))
     reference: Scheme | str = str(scheme.path) if scheme.path is not None else scheme  # each worker loads it
     results = run_isolated(
-        [str(path) for path in files],
+        [(str(path), learner) for path, learner in zip(files, learners)],
         analyse_in_worker,
         jobs=jobs,
         setup=start_worker,
@@ -104,6 +110,9 @@ def run_batch(
     resume: bool = False,
     unmatched: Sequence[str] = (),
     progress: Callable[[ReportOutcome], None] | None = None,
+    learners: Mapping[Path, LearnerInfo] | None = None,
+    workspace: Any = None,
+    refused: Sequence[tuple[Path, str]] = (),
 ) -> BatchResult:
     """Analyse every file, writing ``<stem>.json`` and ``<stem>.html`` per report, ``cohort.csv`` and ``errors.csv``.
 
@@ -113,13 +122,21 @@ def run_batch(
     JSON already holds an analysis of the same bytes under the same scheme is not analysed
     again. ``unmatched`` inputs (globs or folders that found nothing) are listed in errors.csv
     with exit status 2. ``progress`` is called with each report's outcome as it is known.
+
+    ``learners`` names each report's learner (default: the file's stem; see analyser.learners);
+    each JSON carries it and cohort.csv has a ``learner`` column. With a ``workspace``, every
+    analysis is recorded as a draft of its learner as soon as it is done (a learner's files in the
+    order they were last modified), and cohort.csv's ``draft`` column gives its number.
+    ``refused``: files found but not analysed (an unsupported format), listed in errors.csv.
     """
     if jobs < 1:
         raise ValueError(f"The 'jobs' parameter must be a positive integer. Got {jobs!r} instead.")
     loaded = load_scheme(scheme) if isinstance(scheme, (str, Path)) else scheme
     codes = [c.code for c in loaded.analysed_criteria]
     outdir.mkdir(parents=True, exist_ok=True)
-    names = output_names(files)
+    who = [(learners or {}).get(path) or LearnerInfo(path.stem) for path in files]
+    names = output_names(files, [learner.name for learner in who])
+    drafts = _DraftRecorder(workspace, files, who)
     outcomes: dict[int, ReportOutcome] = {}
     figures: dict[int, CohortFigures] = {}
 
@@ -136,9 +153,10 @@ def run_batch(
             to_analyse.append(index)
         else:
             figures[index] = CohortFigures.from_document(document)
+            drafts.done(index, document)
             record(index, ReportOutcome(path=path, output=output, document=document, skipped=True))
     subset = [files[i] for i in to_analyse]
-    for position, result in _results(subset, loaded, settings, jobs, limits):
+    for position, result in _results(subset, loaded, settings, jobs, limits, [who[i] for i in to_analyse]):
         index = to_analyse[position]
         path = files[index]
         output = outdir / names[path]
@@ -147,21 +165,66 @@ def run_batch(
             if result.page is not None:
                 write_atomic(output.with_suffix(".html"), result.page)
             figures[index] = result.figures
+            drafts.done(index, result.document)
             record(index, ReportOutcome(path=path, output=output, document=result.document))
         else:
+            drafts.done(index, None)
             remove_stale(output)
             reason = result.reason or "cannot be analysed"
             error = f"{path}: {reason}"
             record(index, ReportOutcome(path=path, output=None, error=error, exit_status=result.exit_status, reason=reason))
     ordered = [outcomes[i] for i in range(len(files))]
-    rows = [cohort_row(o.path, o.output, figures.get(i), o.error, codes) for i, o in enumerate(ordered)]
+    rows = [
+        cohort_row(o.path, o.output, figures.get(i), o.error, codes, learner=who[i].name, draft=drafts.numbers.get(i))
+        for i, o in enumerate(ordered)
+    ]
     errors_csv = outdir / "errors.csv"
-    failures = [(o.path, o.reason or o.error or "", o.exit_status) for o in ordered if o.error is not None]
+    failures = [(path, reason, 3) for path, reason in refused]
+    failures += [(o.path, o.reason or o.error or "", o.exit_status) for o in ordered if o.error is not None]
     write_atomic(errors_csv, errors_csv_text(failures, unmatched))
     cohort_csv = outdir / "cohort.csv"
     write_atomic(cohort_csv, cohort_csv_text(rows, codes))
     write_cohort_views(rows, codes, outdir, _pages(ordered))
     return BatchResult(outcomes=ordered, cohort_csv=cohort_csv, errors_csv=errors_csv)
+
+
+class _DraftRecorder:
+    """Records each analysed report in the workspace as soon as it and its learner's earlier files are done.
+
+    A learner's files become drafts in the order they were last modified (oldest first), whatever
+    order the workers finish in; each record is its own transaction, so a batch killed midway
+    keeps every draft already recorded.
+    """
+
+    def __init__(self, workspace: Any, files: Sequence[Path], learners: Sequence[LearnerInfo]) -> None:
+        self.workspace = workspace
+        self.learners = learners
+        self.numbers: dict[int, int] = {}
+        self._queues: dict[str, list[int]] = {}
+        self._ready: dict[int, dict[str, Any] | None] = {}
+        if workspace is None:
+            return
+        for index in sorted(range(len(files)), key=lambda i: (_mtime(files[i]), i)):
+            self._queues.setdefault(learners[index].name, []).append(index)
+
+    def done(self, index: int, document: dict[str, Any] | None) -> None:
+        """A report finished (``document`` None: it failed, nothing to record)."""
+        if self.workspace is None:
+            return
+        self._ready[index] = document
+        queue = self._queues[self.learners[index].name]
+        while queue and queue[0] in self._ready:
+            head = queue.pop(0)
+            ready = self._ready.pop(head)
+            if ready is not None:
+                self.numbers[head] = self.workspace.record(ready, self.learners[head]).draft
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _pages(outcomes: Sequence[ReportOutcome]) -> dict[str, str]:

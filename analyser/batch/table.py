@@ -84,14 +84,30 @@ class CohortFigures:
 
 def cohort_columns(codes: Sequence[str]) -> list[str]:
     """cohort.csv's columns: the report, its outcome, its figures, then one per criterion code."""
-    return ["file", "output", "status", "error", "words", "word_status", *_FIGURE_COLUMNS, *codes]
+    return ["file", "learner", "draft", "output", "status", "error", "words", "word_status", *_FIGURE_COLUMNS, *codes]
 
 
 def cohort_row(
-    path: Path, output: Path | None, figures: CohortFigures | None, error: str | None, codes: Sequence[str]
+    path: Path,
+    output: Path | None,
+    figures: CohortFigures | None,
+    error: str | None,
+    codes: Sequence[str],
+    *,
+    learner: str | None = None,
+    draft: int | None = None,
 ) -> dict[str, Any]:
-    """One row of cohort.csv (figures None: the report failed, its analysis columns are empty)."""
-    row: dict[str, Any] = {"file": str(path), "output": output.name if output else "", "status": "ok" if error is None else "error"}
+    """One row of cohort.csv (figures None: the report failed, its analysis columns are empty).
+
+    ``learner`` defaults to the file's stem; ``draft`` is empty without a workspace.
+    """
+    row: dict[str, Any] = {
+        "file": str(path),
+        "learner": learner or path.stem,
+        "draft": "" if draft is None else draft,
+        "output": output.name if output else "",
+        "status": "ok" if error is None else "error",
+    }
     if figures is None:
         row.update({"error": error or "", "words": "", "word_status": ""})
         row.update({column: "" for column in _FIGURE_COLUMNS})

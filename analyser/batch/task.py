@@ -22,9 +22,10 @@ from ..datamodel import Scheme
 from ..errors import AnalyserError
 from ..extract import ExtractSettings
 from ..pipeline import Analyser
+from ..learners import LearnerInfo
 from .table import CohortFigures
 
-__all__ = ["EXIT_INPUT", "Analysed", "Failed", "TaskResult", "analyse_in_worker", "analyse_report", "start_worker"]
+__all__ = ["EXIT_INPUT", "MIN_REPORT_WORDS", "Analysed", "Failed", "TaskResult", "analyse_in_worker", "analyse_report", "start_worker"]
 
 EXIT_INPUT = 3
 
@@ -49,7 +50,11 @@ class Failed:
 TaskResult = Analysed | Failed
 
 
-def analyse_report(analyser: Analyser, path: Path) -> TaskResult:
+#: Fewer body words than this is not a report (a note to the tutor, a cover sheet): refused with the reason.
+MIN_REPORT_WORDS = 100
+
+
+def analyse_report(analyser: Analyser, path: Path, learner: LearnerInfo | None = None) -> TaskResult:
     """Analyse one file with ``analyser``: :class:`Analysed`, or :class:`Failed` with the reason.
 
     Errors the analyser raises on purpose keep their reason; an unexpected exception is named,
@@ -60,7 +65,16 @@ def analyse_report(analyser: Analyser, path: Path) -> TaskResult:
 
     try:
         analysis = analyser(path)
-        return Analysed(document=to_document(analysis), page=to_html(analysis), figures=CohortFigures.from_analysis(analysis))
+        if analysis.word_count.assessed < MIN_REPORT_WORDS:
+            return Failed(
+                f"too short to be a report ({analysis.word_count.assessed} words in the body; a batch analyses "
+                f"reports of at least {MIN_REPORT_WORDS}): check it is the right file"
+            )
+        return Analysed(
+            document=to_document(analysis, learner=learner),
+            page=to_html(analysis, learner=learner),
+            figures=CohortFigures.from_analysis(analysis),
+        )
     except AnalyserError as err:
         return Failed(" ".join(err.reason.split()))
     except MemoryError:
@@ -112,8 +126,9 @@ def start_worker(scheme: Scheme | str, settings: ExtractSettings | None, threads
     _worker_analyser = analyser
 
 
-def analyse_in_worker(path: str) -> TaskResult:
-    """The pool's task: analyse one file with this worker's Analyser."""
+def analyse_in_worker(item: tuple[str, LearnerInfo | None]) -> TaskResult:
+    """The pool's task: analyse one file (path, learner) with this worker's Analyser."""
     if _worker_analyser is None:
         raise RuntimeError("start_worker must run in this process before analyse_in_worker")
-    return analyse_report(_worker_analyser, Path(path))
+    path, learner = item
+    return analyse_report(_worker_analyser, Path(path), learner)

@@ -24,7 +24,7 @@ def cohort_frame(rows: Sequence[dict[str, Any]], codes: Sequence[str]):  # type:
     import pandas as pd
 
     columns = [
-        "file", "output", "status", "error", "words", "word_status",
+        "file", "learner", "draft", "output", "status", "error", "words", "word_status",
         "pass_evidenced", "pass_total", "distinction_evidenced", "distinction_total", "gaps", "review", *codes,
     ]
     return pd.DataFrame([{column: row.get(column, "") for column in columns} for row in rows], columns=columns)
@@ -53,7 +53,7 @@ def heatmap_png(rows: Sequence[dict[str, Any]], codes: Sequence[str], path: Path
     from matplotlib.patches import Patch
 
     analysed = [row for row in rows if row.get("status") == "ok"]
-    names = [Path(str(row["file"])).name for row in analysed]
+    names = [_label(row) for row in analysed]
     grid = np.full((len(codes), max(len(analysed), 1)), np.nan)
     for column, row in enumerate(analysed):
         for line, code in enumerate(codes):
@@ -82,6 +82,13 @@ def heatmap_png(rows: Sequence[dict[str, Any]], codes: Sequence[str], path: Path
     write_bytes_atomic(path, buffer.getvalue())
 
 
+def _label(row: dict[str, Any]) -> str:
+    """A row's name in the views: its learner (and draft number), else its file name."""
+    learner = str(row.get("learner") or "") or Path(str(row["file"])).stem
+    draft = row.get("draft")
+    return f"{learner} (draft {draft})" if draft not in (None, "") else learner
+
+
 def cohort_html(rows: Sequence[dict[str, Any]], codes: Sequence[str], *, pages: dict[str, str], heatmap: str | None) -> str:
     """cohort.html: one row per report linking to its page, with its statuses (symbols and words)."""
     from .templating import template_environment
@@ -90,7 +97,8 @@ def cohort_html(rows: Sequence[dict[str, Any]], codes: Sequence[str], *, pages: 
     shown = [
         {
             **{column: row.get(column, "") for column in columns},
-            "name": Path(str(row["file"])).name,
+            "name": _label(row),
+            "file": Path(str(row["file"])).name,
             "page": pages.get(str(row["file"]), ""),
             "ok": row.get("status") == "ok",
             "statuses": [(code, str(row.get(code, ""))) for code in codes],

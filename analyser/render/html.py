@@ -24,13 +24,13 @@ from .templating import template_environment
 __all__ = ["to_html", "report_context"]
 
 
-def to_html(analysis: Analysis, *, environment: Environment | None = None) -> str:
-    """The whole page as one string (``environment``: reuse one across many pages)."""
+def to_html(analysis: Analysis, *, environment: Environment | None = None, learner: Any = None) -> str:
+    """The whole page as one string (``environment``: reuse one across many pages; ``learner``: a LearnerInfo to name)."""
     environment = environment or template_environment()
-    return environment.get_template("report.html").render(report_context(analysis))
+    return environment.get_template("report.html").render(report_context(analysis, learner=learner))
 
 
-def report_context(analysis: Analysis) -> dict[str, Any]:
+def report_context(analysis: Analysis, *, learner: Any = None, draft: int | None = None) -> dict[str, Any]:
     """What ``report.html`` (and any page extending it) is rendered with."""
     text_blocks, placed = mark_sections(analysis)  # first: the evidence quotes link only to marks placed
     shown = {}
@@ -50,6 +50,8 @@ def report_context(analysis: Analysis) -> dict[str, Any]:
         "sections": {section.index: section for section in analysis.sections},
         "text_blocks": text_blocks,
         "shown": shown,
+        "learner": learner,
+        "draft": draft,
     }
 
 
