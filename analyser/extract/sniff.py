@@ -51,6 +51,7 @@ RATIO_MIN_BYTES = 10 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 
 _MB = 1024 * 1024
+_EMPTY_REPORT = "empty file (0 bytes); save the report again and re-export it"
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _SMALL_MEMBER_BYTES = 65_536
 
@@ -88,7 +89,7 @@ def check_report_path(path: Path, *, max_file_bytes: int) -> str:
         raise InputError("not a file; give a report file (or use `ksb batch` for folders)", path=path)
     size = path.stat().st_size
     if size == 0:
-        raise InputError("empty file (0 bytes); save the report again and re-export it", path=path)
+        raise InputError(_EMPTY_REPORT, path=path)
     if size > max_file_bytes:
         raise InputError(
             f"file is {size / _MB:.1f} MB, over the {_limit_megabytes(max_file_bytes)} MB limit; "
@@ -335,14 +336,17 @@ def pdf_open_error(path: Path, *, password: bool) -> InputError:
 
 
 def read_text_bytes(path: Path) -> bytes:
-    """A text report's bytes, or an InputError if it cannot be read."""
+    """A text report's bytes, or an InputError if it cannot be read or is empty."""
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except OSError as err:
         raise InputError(
             f"cannot read the file ({err.strerror or err.__class__.__name__}); check its permissions",
             path=path,
         ) from err
+    if not data:
+        raise InputError(_EMPTY_REPORT, path=path)
+    return data
 
 
 def check_text_bytes(data: bytes, path: Path) -> None:
