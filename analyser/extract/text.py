@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import Literal
 
 from ..datamodel import Block, Document
 from .encoding import decode_text
@@ -38,7 +39,7 @@ def extract_text(path: Path) -> Document:
     text = decode_text(data, path=path)
     suffix = path.suffix.lower()
     blocks = parse_markdown(text) if suffix == ".md" else parse_plain_text(text)
-    fmt = "md" if suffix == ".md" else "txt"
+    fmt: Literal["md", "txt"] = "md" if suffix == ".md" else "txt"
     return Document(path=path, format=fmt, sha256=hashlib.sha256(data).hexdigest(), blocks=tuple(blocks))
 
 

@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ...datamodel import Block
+from ...datamodel import Block, BlockKind
 from ..settings import DocxSettings
 
 __all__ = ["Item", "Paragraph", "decide_headings"]
@@ -160,7 +160,7 @@ def _drop_body_style_candidates(
     if not heading_styles:
         return
     for index in list(signatures):
-        style = items[index].style  # type: ignore[union-attr]
+        style = items[index].style
         if style not in heading_styles and share[style] < settings.body_style_share:
             del signatures[index]
 
@@ -230,7 +230,7 @@ def _to_block(
         marker = f"bold-{size:g}pt" if bold else f"{size:g}pt"
         level = levels[(size, bold)]
         return Block(text=item.text, kind="heading", level=level, style=f"{item.style}+{marker}")
-    kind = "list_item" if item.is_list else "paragraph"
+    kind: BlockKind = "list_item" if item.is_list else "paragraph"
     return Block(text=item.text, kind=kind, style=item.style)
 
 

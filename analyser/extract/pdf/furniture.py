@@ -41,7 +41,7 @@ def drop_headers_footers(pages: list[list[Line]], settings: PdfSettings) -> None
     for lines in pages:
         edge = _edge_lines(lines, gap)
         candidates.append(edge)
-        keys = set()
+        keys: set[tuple[str, int]] = set()
         for line, _ in edge:
             text, height = _header_key(line.text), round(line.baseline / 8)
             keys.update((text, height + shift) for shift in (-1, 0, 1))
