@@ -200,6 +200,95 @@ def test_markdown_report_outline() -> None:
 
 
 # ----------------------------------------------------------------------------------------
+# Markdown: the line rules kept on top of markdown-it (analyser.extract.markdown)
+# ----------------------------------------------------------------------------------------
+
+
+def test_markdown_unindented_line_after_a_list_item_is_a_paragraph() -> None:
+    blocks = parse_markdown("Contents\n\n12. What I learned\n13. Conclusion\nAnnex A – Returns tracker\nAnnex B – Emails")
+    assert triples(blocks) == [
+        ("paragraph", None, "Contents"),
+        ("list_item", None, "What I learned"),
+        ("list_item", None, "Conclusion"),
+        ("paragraph", None, "Annex A – Returns tracker Annex B – Emails"),
+    ]
+
+
+def test_markdown_indented_lines_after_a_list_item_continue_it() -> None:
+    blocks = parse_markdown("- first\n\n  more about the first\n- second\n\n    still the second")
+    assert triples(blocks) == [("list_item", None, "first more about the first"), ("list_item", None, "second still the second")]
+
+
+@pytest.mark.parametrize("marker", ["•", "3.", "4)"])
+def test_markdown_list_line_inside_a_paragraph_starts_an_item(marker: str) -> None:
+    blocks = parse_markdown(f"The steps were as follows\n{marker} ring the customer back")
+    assert triples(blocks) == [("paragraph", None, "The steps were as follows"), ("list_item", None, "ring the customer back")]
+
+
+def test_markdown_pipe_lines_without_a_delimiter_row_are_a_table() -> None:
+    blocks = parse_markdown("Calls per week:\n| Week | Calls |\n| 1 | 250 |\n\n| Total | 250 |")
+    assert triples(blocks) == [
+        ("paragraph", None, "Calls per week:"),
+        ("table", None, "Week | Calls\n1 | 250"),
+        ("table", None, "Total | 250"),
+    ]
+
+
+def test_markdown_table_rows_keep_every_cell_and_drop_delimiter_rows() -> None:
+    blocks = parse_markdown("| a | b |\n|---|---|\n| 1 |\n| 1 | 2 | 3 |\n|---|---|")
+    assert blocks == [Block(text="a | b\n1\n1 | 2 | 3", kind="table", style="md:table")]
+
+
+def test_markdown_commonmark_readings_that_changed_with_markdown_it() -> None:
+    """Where the old regular expressions misread Markdown, CommonMark's reading is kept."""
+    assert parse_markdown("| option | `text\\|json` |\n|---|---|")[0].text == "option | text|json"
+    assert parse_markdown("Run `__init__` and \\*this\\*")[0].text == "Run __init__ and \\*this\\*"
+    assert parse_markdown("x*y*z")[0].text == "xyz"
+
+
+def test_markdown_lines_after_a_table_are_parsed_again() -> None:
+    blocks = parse_markdown("| a | b |\n|---|---|\n| 1 | 2 |\nAfter the table.\n- an item\n| c |")
+    assert triples(blocks) == [
+        ("table", None, "a | b\n1 | 2"),
+        ("paragraph", None, "After the table."),
+        ("list_item", None, "an item"),
+        ("table", None, "c"),
+    ]
+
+
+def test_markdown_setext_underline_under_several_lines_is_text() -> None:
+    blocks = parse_markdown("First line\nsecond line\n---\n\n- an item\n---")
+    assert triples(blocks) == [
+        ("paragraph", None, "First line second line ---"),
+        ("list_item", None, "an item"),
+        ("paragraph", None, "---"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("markdown", "text"),
+    [
+        ("> quoted text", "> quoted text"),
+        ("    indented text", "indented text"),
+        ("***", "***"),
+        ("[ref]: https://example.com", "[ref]: https://example.com"),
+        ("<div>Kept</div>", "<div>Kept</div>"),
+        ("AT&amp;T &copy; 2025", "AT&amp;T &copy; 2025"),
+        ("See <https://example.com/a>", "See <https://example.com/a>"),
+    ],
+)
+def test_markdown_constructs_a_plain_editor_means_as_text(markdown: str, text: str) -> None:
+    assert parse_markdown(markdown) == [Block(text=text, kind="paragraph", style="md:p")]
+
+
+def test_markdown_lines_split_as_splitlines_does() -> None:
+    assert triples(parse_markdown("# Title\x0cText after a form feed\u2028and a line separator")) == [
+        ("heading", 1, "Title"),
+        ("paragraph", None, "Text after a form feed and a line separator"),
+    ]
+
+
+# ----------------------------------------------------------------------------------------
 # Plain text
 # ----------------------------------------------------------------------------------------
 
@@ -342,6 +431,23 @@ SAMPLE_BLOCKS = ["Summary", "The café served 2,500 customers – “quickly”.
 def test_encodings(tmp_path: Path, name: str, data: bytes) -> None:
     document = extract_text(write(tmp_path, "report.txt", data))
     assert [block.text for block in document.blocks] == SAMPLE_BLOCKS
+
+
+def test_utf16_without_bom_of_technical_text(tmp_path: Path) -> None:
+    text = "# Notes\n\n| `ksb` | --format text\\|json | <x> |\n\n```\n{\"a\": [1, 2]}\n```\n" * 20
+    for encoding in ("utf-16-le", "utf-16-be"):
+        assert decode_text(text.encode(encoding), path=Path("r.md")) == text
+
+
+def test_windows_1252_text_with_a_stray_nul_is_text() -> None:
+    data = ("The café served 2,500 customers – “quickly”. " * 20).encode("cp1252")
+    data = data[:100] + b"\x00" + data[100:]
+    assert decode_text(data, path=Path("r.txt")).startswith("The café served")
+
+
+def test_utf16_guessed_without_bom_must_be_latin() -> None:
+    with pytest.raises(InputError, match=r"binary content"):
+        decode_text("日本語のテキストです。".encode("utf-16-le") * 50 + b"\x00\x00" * 10, path=Path("r.txt"))
 
 
 def test_latin1_bytes() -> None:
