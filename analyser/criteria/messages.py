@@ -1,11 +1,12 @@
 """Pydantic's validation errors -> the one-line :class:`~analyser.errors.CriteriaError` a user sees.
 
 Pydantic reports every broken rule of a file at once; a user sees one: the first in the order
-the loader has always checked them (the README's "Validation" list): the top level's shape
-(a mapping, the required keys, ``schema``, unknown fields), then ``id``, ``analysed_method``,
-``methods``, ``report_areas``, the criteria record by record, ``word_count``, the texts,
-``checks``, ``cross_reference``, ``proposal`` and ``portfolio``. Each error gets a rank (a
-tuple: its place in that order) and its message; the lowest rank is reported.
+the loader has always checked them (``criteria_corpus/README.md``, "Validation"): the top
+level's shape (a mapping, the required keys, ``schema``, unknown fields), then ``id``,
+``analysed_method``, ``methods``, ``report_areas``, the criteria record by record,
+``word_count``, the texts, ``checks``, ``cross_reference``, ``proposal`` and ``portfolio``.
+Each error gets a rank (a tuple: its place in that order) and its message; the lowest rank is
+reported.
 
 A rule the models check themselves carries its message as the error's ``reason``
 (:func:`.schema.rule`); pydantic's own errors (a missing key, a wrong type, an unknown field)
@@ -15,25 +16,25 @@ are worded here. Records are named as "criteria record 3 (WP3)", "check record 1
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import CriteriaError
 from .schema import PROTOTYPES_SCHEMA, SCHEMA, CheckRecord, PrototypeRecord, SchemeFile
 
 __all__ = ["prototypes_error", "prototype_record_error", "scheme_error"]
 
+# The required top-level keys, in the order a missing one is reported.
 _REQUIRED_TOP = ("schema", "id", "standard", "title", "description", "analysed_method", "methods", "criteria")
-_TOP_FIELDS = ", ".join(sorted(spec.alias or name for name, spec in SchemeFile.model_fields.items()))
-# The top-level fields in the order they are checked, after the shape of the top level.
-_FIELD_ORDER = (
-    "id", "analysed_method", "methods", "report_areas", "criteria", "word_count", "standard", "title", "description",
-    "checks", "cross_reference", "proposal", "portfolio",
-)  # fmt: skip
+_TOP_KEYS = tuple(spec.alias or name for name, spec in SchemeFile.model_fields.items())
+_TOP_FIELDS = ", ".join(sorted(_TOP_KEYS))
+# After the top level's shape, the fields are checked in the model's order ("schema" is part of the shape).
+_FIELD_ORDER = _TOP_KEYS[1:]
 # Where every error of a field reads the same, whatever pydantic found.
 _SHAPE = {
     "methods": "'methods' must map each method name to a non-empty description",
@@ -52,13 +53,16 @@ _FIELD_RULES = {
         "needs_reference", "reference_id", "reference_self", "reference_missing", "reference_unreadable", "same_as_unknown",
     ),  # fmt: skip
 }
+# A criteria record is checked for: being a mapping, these five texts, unknown fields, then _RECORD_RULES.
 _REQUIRED_RECORD = ("code", "grade", "method", "theme", "description")
-# A criteria record's checks: the five required texts, its unknown fields, then these rules.
+_RECORD_UNKNOWN = 1 + len(_REQUIRED_RECORD)
 _RECORD_RULES = (("code", "code"), ("code", "duplicate"), ("grade", "grade"), ("method", "method"), ("same_as", "same_as"), ("guidance", "str_list"))
 _MATERIAL = ("looks_for", "cues", "examples", "negatives")
-# A check record's checks, after its shape and its unknown fields.
+# A check record is checked for: being a mapping, unknown fields, then these.
 _CHECK_RULES = (("id", "text"), ("id", "id"), ("id", "duplicate"), ("text", "text"), ("method", "text"), ("method", "method"))
 _CHECK_FIELDS = ", ".join(sorted(CheckRecord.model_fields))
+# ``proposal`` and ``portfolio`` are checked for: being a mapping, unknown fields, minimum, maximum, their order, then
+# the portfolio's method: a text, one of the scheme's methods, with criteria.
 _LIMIT_KEYS = {"proposal": ("minimum", "maximum"), "portfolio": ("method", "minimum", "maximum")}
 _PROTOTYPE_FIELDS = tuple(PrototypeRecord.model_fields)
 
@@ -87,24 +91,24 @@ def prototype_record_error(err: ValidationError, *, code: str, path: Path) -> Cr
     return _first(err.errors(include_url=False), lambda error: _material_problem(error, code, tuple(error["loc"]), ()), path=path)
 
 
-def _first(errors: Any, problem_of: Any, *, path: Path) -> CriteriaError:
+def _first(errors: list[ErrorDetails], problem_of: Callable[[ErrorDetails], Problem], *, path: Path) -> CriteriaError:
     problem = min(problem_of(error) for error in errors)
     return CriteriaError(problem.reason, path=problem.path or path)
 
 
-def _reason(error: Any) -> str | None:
+def _reason(error: ErrorDetails) -> str | None:
     reason = (error.get("ctx") or {}).get("reason")
     return reason if isinstance(reason, str) else None
 
 
-def _message(name: Any, error: Any) -> str:
+def _message(name: Any, error: ErrorDetails) -> str:
     """The message of a model's own rule, or of pydantic's 'missing' for a required text."""
     if error["type"] == "missing":
         return f"'{name}' must be a non-empty string, got None"
     return _reason(error) or error["msg"]
 
 
-def _scheme_problem(error: Any, data: Any) -> Problem:
+def _scheme_problem(error: ErrorDetails, data: Any) -> Problem:
     loc, kind = tuple(error["loc"]), error["type"]
     if not loc:
         return Problem((0,), "a scheme file must be a YAML mapping with 'schema', 'id' and 'criteria'")
@@ -137,7 +141,7 @@ def _scheme_problem(error: Any, data: Any) -> Problem:
     return Problem((place, 0), f"scheme: {_message(name, error)}")
 
 
-def _record_problem(error: Any, loc: tuple[Any, ...], data: Any, place: int) -> Problem:
+def _record_problem(error: ErrorDetails, loc: tuple[Any, ...], data: Any, place: int) -> Problem:
     index, kind = loc[1], error["type"]
     raw = data["criteria"][index]
     where = f"criteria record {index + 1}"
@@ -149,14 +153,14 @@ def _record_problem(error: Any, loc: tuple[Any, ...], data: Any, place: int) -> 
     name = loc[2]
     if kind == "extra_forbidden":
         hint = " (matching material goes in the .prototypes.yaml file)" if name in _MATERIAL else ""
-        return Problem((*rank, 6, str(name)), f"{where}: unknown field {name!r}{hint}")
+        return Problem((*rank, _RECORD_UNKNOWN, str(name)), f"{where}: unknown field {name!r}{hint}")
     if kind in ("missing", "text") and name in _REQUIRED_RECORD:
         return Problem((*rank, 1 + _REQUIRED_RECORD.index(name)), f"{where}: {_message(name, error)}")
     step = _RECORD_RULES.index((name, kind)) if (name, kind) in _RECORD_RULES else len(_RECORD_RULES)
-    return Problem((*rank, 7 + step), f"{where}: {_message(name, error)}")
+    return Problem((*rank, _RECORD_UNKNOWN + 1 + step), f"{where}: {_message(name, error)}")
 
 
-def _check_problem(error: Any, loc: tuple[Any, ...], data: Any, place: int) -> Problem:
+def _check_problem(error: ErrorDetails, loc: tuple[Any, ...], data: Any, place: int) -> Problem:
     index, kind = loc[1], error["type"]
     raw = data["checks"][index]
     where = f"check record {index + 1}"
@@ -173,7 +177,7 @@ def _check_problem(error: Any, loc: tuple[Any, ...], data: Any, place: int) -> P
     return Problem((*rank, 2 + step), f"{where}: {_message(name, error)}")
 
 
-def _limits_problem(error: Any, loc: tuple[Any, ...], name: str, place: int) -> Problem:
+def _limits_problem(error: ErrorDetails, loc: tuple[Any, ...], name: str, place: int) -> Problem:
     keys, kind = _LIMIT_KEYS[name], error["type"]
     if len(loc) == 1:
         if kind in ("method", "no_criteria"):  # the portfolio's method, checked against the scheme
@@ -189,7 +193,7 @@ def _limits_problem(error: Any, loc: tuple[Any, ...], name: str, place: int) -> 
     return Problem((place, 2 if key == "minimum" else 3), f"'{name}': '{key}' must be a positive integer, got {error['input']!r}")
 
 
-def _prototypes_problem(error: Any, codes: Sequence[str]) -> Problem:
+def _prototypes_problem(error: ErrorDetails, codes: Sequence[str]) -> Problem:
     loc, kind = tuple(error["loc"]), error["type"]
     if not loc or loc[0] == "schema":
         return Problem((0,), f"a prototypes file must be a mapping with schema '{PROTOTYPES_SCHEMA}'")
@@ -202,7 +206,7 @@ def _prototypes_problem(error: Any, codes: Sequence[str]) -> Problem:
     return _material_problem(error, code, loc[2:], (3, order))
 
 
-def _material_problem(error: Any, code: Any, inner: tuple[Any, ...], rank: tuple[Any, ...]) -> Problem:
+def _material_problem(error: ErrorDetails, code: Any, inner: tuple[Any, ...], rank: tuple[Any, ...]) -> Problem:
     """A problem in one criterion's prototypes record; ``inner`` is its place inside the record."""
     if not inner:
         return Problem((*rank, 0), f"prototypes for {code}: must be a mapping")

@@ -38,6 +38,7 @@ __all__ = [
     "PrototypesFile",
     "SchemeFile",
     "WordCountRecord",
+    "rule",
 ]
 
 SCHEMA = "ksb-criteria/1"
