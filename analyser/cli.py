@@ -331,18 +331,13 @@ def criteria(scheme: str, all_methods: bool) -> None:
 
 def _same_as_note(scheme, code: str) -> str:  # type: ignore[no-untyped-def]
     """" (same as K1.1 in st0071-highfield)" for a criterion with a cross-reference, else ""."""
-    from .criteria import scheme_extras
-
-    extras = scheme_extras(scheme)
-    other = extras.same_as_map.get(code)
-    return f" (same as {other} in {extras.cross_reference})" if other else ""
+    other = scheme.same_as.get(code)
+    return f" (same as {other} in {scheme.cross_reference})" if other else ""
 
 
 def _echo_checks(scheme, all_methods: bool) -> None:  # type: ignore[no-untyped-def]
     """The scheme's checks (common mistakes, fail criteria), after its criteria."""
-    from .criteria import scheme_extras
-
-    checks = [c for c in scheme_extras(scheme).checks if all_methods or c.method in (None, scheme.analysed_method)]
+    checks = [c for c in scheme.checks if all_methods or c.method in (None, scheme.analysed_method)]
     if checks:
         _echo("\nChecks (mistakes and fail criteria the source warns about)")
         for check in checks:

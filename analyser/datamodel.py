@@ -11,14 +11,22 @@ Every stage takes and returns these frozen dataclasses; none of them does I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table"]
 Part = Literal["front", "body", "references", "annex"]
 Grade = Literal["pass", "distinction"]
 Status = Literal["evidenced", "review", "gap"]
+K = TypeVar("K")
+V = TypeVar("V")
+
+# Highfield's rules (kit: "a 200 to 300-word proposal"; portfolio "a minimum of 10 and a maximum of 15 pieces of
+# evidence" for the professional discussion), used when a scheme does not say.
+DEFAULT_PROPOSAL = (200, 300)
+DEFAULT_PORTFOLIO = ("professional discussion", 10, 15)
 
 GRADES: tuple[Grade, ...] = ("pass", "distinction")
 STATUSES: tuple[Status, ...] = ("evidenced", "review", "gap")
@@ -32,6 +40,8 @@ __all__ = [
     "Section",
     "WordCount",
     "Criterion",
+    "Check",
+    "FrozenMap",
     "Scheme",
     "Suggestion",
     "Evidence",
@@ -124,8 +134,64 @@ class Criterion:
     distinguish: str = ""
 
 
+class FrozenMap(Mapping[K, V], Generic[K, V]):
+    """A read-only, hashable mapping that keeps its insertion order (for fields of frozen dataclasses)."""
+
+    __slots__ = ("_items",)
+    _items: dict[K, V]
+
+    def __init__(self, items: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
+        object.__setattr__(self, "_items", dict(items))
+
+    def __getitem__(self, key: K) -> V:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._items.items()))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def __reduce__(self) -> tuple[type, tuple[dict[K, V]]]:
+        return (type(self), (self._items,))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._items!r})"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One of a scheme's checks: a mistake or fail criterion the source warns about, in its own words.
+
+    ``method`` is the assessment method it belongs to (``None``: the whole assessment).
+    """
+
+    id: str
+    text: str
+    method: str | None = None
+
+
 @dataclass(frozen=True)
 class Scheme:
+    """A marking scheme and everything its file says, as loaded by :mod:`analyser.criteria`.
+
+    ``methods`` maps each assessment method to the source's sentence about it. ``checks`` are
+    the mistakes and fail criteria the source warns about. ``same_as`` maps a criterion code to
+    the code of the scheme ``cross_reference`` whose criterion has the same text.
+    ``proposal_minimum``/``proposal_maximum`` are the proposal's word limits (``None``: the scheme
+    sets none). ``portfolio_method`` is the method the portfolio of evidence is mapped to
+    (``None``: the scheme has no portfolio), with its number of pieces (``None``: not stated).
+    ``path`` is the scheme file and ``prototypes_path`` the ``.prototypes.yaml`` merged into its
+    criteria (``None`` for a scheme built in code, or without one). A scheme built in code gets
+    Highfield's proposal and portfolio rules unless it says otherwise.
+    """
+
     id: str
     standard: str
     title: str
@@ -138,13 +204,29 @@ class Scheme:
     word_maximum: int = 2750
     path: Path | None = None
     report_areas: tuple[str, ...] = ()
+    methods: FrozenMap[str, str] = FrozenMap()
+    checks: tuple[Check, ...] = ()
+    cross_reference: str | None = None
+    same_as: FrozenMap[str, str] = FrozenMap()
+    proposal_minimum: int | None = DEFAULT_PROPOSAL[0]
+    proposal_maximum: int | None = DEFAULT_PROPOSAL[1]
+    portfolio_method: str | None = DEFAULT_PORTFOLIO[0]
+    portfolio_minimum: int | None = DEFAULT_PORTFOLIO[1]
+    portfolio_maximum: int | None = DEFAULT_PORTFOLIO[2]
+    prototypes_path: Path | None = None
 
     @property
     def analysed_criteria(self) -> tuple[Criterion, ...]:
         """The criteria of the method a report is marked against."""
         return tuple(c for c in self.criteria if c.method == self.analysed_method)
 
+    @property
+    def has_prototypes(self) -> bool:
+        """Whether any criterion has team-authored matching material (its own or a ``same_as`` twin's)."""
+        return any(c.looks_for or c.cues or c.examples or c.negatives for c in self.criteria)
+
     def criterion(self, code: str) -> Criterion:
+        """The criterion with this code; ``KeyError`` if the scheme has none."""
         for criterion in self.criteria:
             if criterion.code == code:
                 return criterion

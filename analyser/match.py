@@ -224,12 +224,9 @@ class Matcher:
 
     def _same_as(self, scheme: Scheme) -> dict[str, str]:
         """This scheme's codes -> the model's own codes with the same criterion text (``same_as``), if any."""
-        from .criteria import scheme_extras
-
-        extras = scheme_extras(scheme)
-        if extras.cross_reference is None or extras.cross_reference != self._model().card.get("scheme", extras.cross_reference):
+        if scheme.cross_reference is None or scheme.cross_reference != self._model().card.get("scheme", scheme.cross_reference):
             return {}
-        return extras.same_as_map
+        return dict(scheme.same_as)
 
     def _bank_for(self, scheme: Scheme) -> list[tuple[str, str, str]]:
         """The evidence bank, with the rows of a cross-referenced criterion copied to this scheme's code."""

@@ -20,7 +20,7 @@ from typing import Literal
 
 import numpy as np
 
-from .criteria import DEFAULT_SCHEME, load_scheme, scheme_extras
+from .criteria import DEFAULT_SCHEME, load_scheme
 from .datamodel import Criterion, Scheme
 from .embed import TextEncoder, load_embedder
 from .errors import AnalyserError, CriteriaError, InputError
@@ -202,8 +202,7 @@ def check_portfolio(
     reported with its reason; the others are still mapped.
     """
     scheme = load_scheme(scheme) if isinstance(scheme, (str, Path)) else scheme
-    extras = scheme_extras(scheme)
-    if extras.portfolio_method is None:
+    if scheme.portfolio_method is None:
         raise CriteriaError(
             f"scheme '{scheme.id}' has no portfolio (no professional-discussion criteria and no 'portfolio' field); "
             "choose another scheme with --scheme",
@@ -222,7 +221,7 @@ def check_portfolio(
             f"{len(files)} files in the folder, more than {MAX_FILES}; a portfolio has 10-15 pieces, so check it is the right folder",
             path=folder,
         )
-    criteria = tuple(c for c in scheme.criteria if c.method == extras.portfolio_method)
+    criteria = tuple(c for c in scheme.criteria if c.method == scheme.portfolio_method)
     readings = [(path, *_read_piece(path, settings)) for path in files]
     readable = [i for i, (_, sentences, _, error) in enumerate(readings) if error is None and sentences]
     scores = np.zeros((len(readable), len(criteria)), dtype=np.float32)
@@ -234,11 +233,11 @@ def check_portfolio(
     return PortfolioCheck(
         folder=folder,
         scheme=scheme,
-        method=extras.portfolio_method,
+        method=scheme.portfolio_method,
         pieces=tuple(pieces),
-        minimum=extras.portfolio_minimum,
-        maximum=extras.portfolio_maximum,
-        status=_count_status(len(pieces), extras.portfolio_minimum, extras.portfolio_maximum),
+        minimum=scheme.portfolio_minimum,
+        maximum=scheme.portfolio_maximum,
+        status=_count_status(len(pieces), scheme.portfolio_minimum, scheme.portfolio_maximum),
         criteria=tuple(results),
     )
 

@@ -26,7 +26,7 @@ from typing import Literal
 
 import numpy as np
 
-from .criteria import DEFAULT_SCHEME, load_scheme, scheme_extras
+from .criteria import DEFAULT_SCHEME, load_scheme
 from .datamodel import Criterion, Document, Scheme
 from .embed import TextEncoder, load_embedder
 from .errors import InputError
@@ -193,8 +193,7 @@ def check_proposal_document(
     words = sum(count_words(block.text) for block in document.blocks)
     if words == 0:
         raise InputError("no text found in the proposal; check it is the right file", path=document.path)
-    extras = scheme_extras(scheme)
-    minimum, maximum = (None, limit) if limit is not None else (extras.proposal_minimum, extras.proposal_maximum)
+    minimum, maximum = (None, limit) if limit is not None else (scheme.proposal_minimum, scheme.proposal_maximum)
     status, rule = _word_status(words, minimum, maximum)
     criteria = scheme.analysed_criteria
     sentences = document_sentences(document)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 import re
 from pathlib import Path
@@ -11,7 +12,8 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-from analyser.criteria import DEFAULT_SCHEME, corpus_dir, list_schemes, load_scheme, scheme_digest
+import analyser.criteria as criteria_package
+from analyser.criteria import DEFAULT_SCHEME, SchemeCache, build_scheme, corpus_dir, list_schemes, load_scheme, scheme_digest
 from analyser.datamodel import Criterion
 from analyser.errors import AnalyserError, CriteriaError
 from scheme_edits import delete_key, set_key
@@ -454,3 +456,139 @@ def test_invalid_prototypes(tmp_path: Path, prototypes: Any, message: str) -> No
         load_scheme(path)
     assert str(info.value) == message
     assert info.value.path == prototypes_path.resolve()
+
+
+# ----------------------------------------------------------------------------------------
+# The first of several errors is the one reported, in the README's order of rules
+# ----------------------------------------------------------------------------------------
+
+SEVERAL_ERRORS = [
+    (
+        "a missing key before a wrong schema",
+        [delete_key("title"), set_key("schema", value="ksb-criteria/2")],
+        "missing top-level key 'title'",
+    ),
+    ("a wrong schema before an unknown field", [set_key("schema", value="x"), set_key("zzz", value=1)], "'schema' must be 'ksb-criteria/1', got 'x'"),
+    ("unknown fields in name order", [set_key("zzz", value=1), set_key("aaa", value=1)], "unknown top-level field 'aaa'"),
+    (
+        "an earlier record's method before a later record's grade",
+        [set_key("criteria", 0, "method", value="showcase"), set_key("criteria", 1, "grade", value="merit")],
+        "criteria record 1 (K1.1): method 'showcase' is not one of the scheme's methods",
+    ),
+    (
+        "a duplicate code before a later record's missing text",
+        [lambda data: data["criteria"].insert(1, copy.deepcopy(data["criteria"][0])), delete_key("criteria", 2, "theme")],
+        "criteria record 2 (K1.1): duplicate code K1.1",
+    ),
+    (
+        "a record's missing text before its unknown field and bad code",
+        [set_key("criteria", 0, "code", value="k1"), set_key("criteria", 0, "looks_for", value=[]), delete_key("criteria", 0, "theme")],
+        "criteria record 1 (k1): 'theme' must be a non-empty string, got None",
+    ),
+    (
+        "the criteria before the word count and the title",
+        [set_key("word_count", value=5), set_key("title", value=""), set_key("criteria", 2, "grade", value="merit")],
+        "criteria record 3 (B1.1): 'grade' must be 'pass' or 'distinction'",
+    ),
+    (
+        "the word count before the title",
+        [set_key("word_count", value={"target": -1}), set_key("title", value="")],
+        "'word_count' needs positive integers with minimum <= target <= maximum",
+    ),
+    (
+        "the analysed method's criteria before the word count",
+        [set_key("criteria", 0, "method", value="professional discussion"), set_key("criteria", 1, "method", value="professional discussion"), set_key("word_count", value=5)],
+        "analysed_method 'work-based project' has no criteria",
+    ),
+    (
+        "the title before the checks and the proposal",
+        [set_key("title", value=""), set_key("checks", value={}), set_key("proposal", value=[])],
+        "scheme: 'title' must be a non-empty string, got ''",
+    ),
+    (
+        "the checks before the proposal",
+        [set_key("checks", value=[{"id": "M1"}]), set_key("proposal", value=[])],
+        "check record 1 (M1): 'text' must be a non-empty string, got None",
+    ),
+    (
+        "the proposal before the portfolio",
+        [set_key("proposal", value={"minimum": 0}), set_key("portfolio", value=None)],
+        "'proposal': 'minimum' must be a positive integer, got 0",
+    ),
+    (
+        "the portfolio's order before its method",
+        [set_key("portfolio", value={"minimum": 15, "maximum": 10, "method": ""})],
+        "'portfolio': 'minimum' must not be greater than 'maximum'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("mutations", "message"), [case[1:] for case in SEVERAL_ERRORS], ids=[case[0] for case in SEVERAL_ERRORS])
+def test_the_first_error_is_reported(tmp_path: Path, mutations: list[Callable[[dict[str, Any]], None]], message: str) -> None:
+    data = tiny_scheme()
+    for mutate in mutations:
+        mutate(data)
+    path = write_yaml(tmp_path / "tiny.yaml", data)
+    with pytest.raises(CriteriaError) as info:
+        load_scheme(path)
+    assert str(info.value).startswith(message)
+
+
+# ----------------------------------------------------------------------------------------
+# The loaded Scheme and the cache
+# ----------------------------------------------------------------------------------------
+
+
+def test_a_loaded_scheme_is_frozen_and_hashable() -> None:
+    scheme = load_scheme("st0071-excelme")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        scheme.title = "changed"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        scheme.same_as["WP1"] = "K1.2"  # type: ignore[index]
+    assert hash(scheme) == hash(build_scheme(scheme.path))  # type: ignore[arg-type]
+    assert scheme == build_scheme(scheme.path)  # type: ignore[arg-type]
+    assert scheme.methods["work-based project"]
+    assert scheme.prototypes_path is None and scheme.has_prototypes  # borrowed from Highfield's
+    highfield = load_scheme("st0071-highfield")
+    assert highfield.prototypes_path == (corpus_dir() / "st0071-highfield.prototypes.yaml").resolve()
+
+
+def test_an_explicit_cache_holds_its_own_schemes(tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "tiny.yaml", tiny_scheme())
+    cache = SchemeCache(build_scheme, maxsize=1)
+    first = load_scheme(path, cache=cache)
+    assert load_scheme(path, cache=cache) is first
+    assert load_scheme(path) == first and load_scheme(path) is not first
+    write_yaml(tmp_path / "other.yaml", tiny_scheme("other"))
+    load_scheme(tmp_path / "other.yaml", cache=cache)  # maxsize 1: tiny is dropped
+    assert load_scheme(path, cache=cache) is not first
+    cache.clear()
+
+
+def test_a_failed_load_is_not_cached(tmp_path: Path) -> None:
+    data = tiny_scheme()
+    data["title"] = ""
+    path = write_yaml(tmp_path / "tiny.yaml", data)
+    with pytest.raises(CriteriaError):
+        load_scheme(path)
+    write_yaml(path, tiny_scheme())
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert load_scheme(path).title == "Tiny test scheme"
+
+
+def test_the_cache_notices_a_cross_referenced_scheme_changing(tmp_path: Path) -> None:
+    write_yaml(tmp_path / "base.yaml", tiny_scheme("base"))
+    data = tiny_scheme()
+    data["cross_reference"] = "base"
+    data["criteria"][0]["same_as"] = "K1.1"
+    path = write_yaml(tmp_path / "tiny.yaml", data)
+    assert load_scheme(path).criteria[0].examples == ()
+    write_yaml(tmp_path / "base.prototypes.yaml", {"schema": "ksb-prototypes/1", "criteria": {"K1.1": {"examples": ["Our mission."]}}})
+    assert load_scheme(path).criteria[0].examples == ("Our mission.",)
+
+
+def test_public_names() -> None:
+    for name in criteria_package.__all__:
+        assert getattr(criteria_package, name) is not None
+    assert not hasattr(criteria_package, "scheme_extras")

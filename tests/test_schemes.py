@@ -19,7 +19,7 @@ import yaml
 from click.testing import CliRunner
 
 from analyser.cli import main
-from analyser.criteria import SchemeExtras, list_schemes, load_scheme, scheme_extras
+from analyser.criteria import list_schemes, load_scheme
 from analyser.datamodel import Scheme
 from analyser.errors import CriteriaError
 from analyser.pipeline import analyse
@@ -54,6 +54,22 @@ COUNTS = {
 }
 TOTALS = {"st0071-excelme": 61, "st0071-open-awards": 6, "st0072-oal": 34}
 ANALYSED = {"st0071-excelme": 25, "st0071-open-awards": 6, "st0072-oal": 19, "st0071-highfield": 25}
+# What a scheme without the optional fields carries: no checks or cross-references, Highfield's proposal and portfolio rules.
+DEFAULT_EXTRAS = ((), None, {}, 200, 300, "professional discussion", 10, 15)
+
+
+def extras(scheme: Scheme) -> tuple[Any, ...]:
+    """The fields the optional parts of a scheme file fill, in DEFAULT_EXTRAS order."""
+    return (
+        scheme.checks,
+        scheme.cross_reference,
+        dict(scheme.same_as),
+        scheme.proposal_minimum,
+        scheme.proposal_maximum,
+        scheme.portfolio_method,
+        scheme.portfolio_minimum,
+        scheme.portfolio_maximum,
+    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -91,10 +107,9 @@ def test_every_criterion_is_well_formed(scheme_id: str) -> None:
 
 def test_excelme_codes_and_cross_references() -> None:
     scheme = load_scheme("st0071-excelme")
-    extras = scheme_extras(scheme)
     highfield = load_scheme("st0071-highfield")
-    assert extras.cross_reference == "st0071-highfield"
-    same_as = extras.same_as_map
+    assert scheme.cross_reference == "st0071-highfield"
+    same_as = scheme.same_as
     assert set(same_as) == {c.code for c in scheme.criteria}
     assert all(code in {c.code for c in highfield.criteria} for code in same_as.values())
     pass_codes = [c.code for c in scheme.analysed_criteria if c.grade == "pass"]
@@ -122,10 +137,9 @@ def test_excelme_quoted_text_and_rules() -> None:
         "Organisational policy/procedures"
     )
     assert (scheme.word_target, scheme.word_minimum, scheme.word_maximum) == (2500, 2250, 2750)
-    extras = scheme_extras(scheme)
-    assert (extras.proposal_minimum, extras.proposal_maximum) == (None, None)
-    assert (extras.portfolio_method, extras.portfolio_minimum, extras.portfolio_maximum) == ("professional discussion", 10, 15)
-    assert Counter(check.method for check in extras.checks) == {
+    assert (scheme.proposal_minimum, scheme.proposal_maximum) == (None, None)
+    assert (scheme.portfolio_method, scheme.portfolio_minimum, scheme.portfolio_maximum) == ("professional discussion", 10, 15)
+    assert Counter(check.method for check in scheme.checks) == {
         "practical observation": 4,
         "work-based project": 4,
         "professional discussion": 5,
@@ -147,14 +161,13 @@ def test_open_awards() -> None:
     scheme = load_scheme("st0071-open-awards")
     assert [c.code for c in scheme.criteria] == [f"OA{n}" for n in range(1, 7)]
     assert all(c.description.startswith("Award credit for ") for c in scheme.criteria)
-    extras = scheme_extras(scheme)
-    assert [check.id for check in extras.checks] == [f"CM{n}" for n in range(1, 10)]
-    assert extras.checks[2].text == (
+    assert [check.id for check in scheme.checks] == [f"CM{n}" for n in range(1, 10)]
+    assert scheme.checks[2].text == (
         "Providing descriptive narratives rather than analytical and evaluative content; lacking critical reflection."
     )
-    assert all(check.method is None for check in extras.checks)
-    assert extras.portfolio_method is None
-    assert (extras.proposal_minimum, extras.proposal_maximum) == (None, None)
+    assert all(check.method is None for check in scheme.checks)
+    assert scheme.portfolio_method is None
+    assert (scheme.proposal_minimum, scheme.proposal_maximum) == (None, None)
     assert (scheme.word_target, scheme.word_minimum, scheme.word_maximum) == (2500, 2250, 2750)
 
 
@@ -166,22 +179,31 @@ def test_oal() -> None:
     assert scheme.criterion("S5.1").description == "Demonstrate patience and calmness."
     assert scheme.criterion("K1.1").method == "professional discussion"
     assert scheme.criterion("B6.2").theme == '"Right first time"'
-    extras = scheme_extras(scheme)
-    assert (extras.portfolio_method, extras.portfolio_minimum, extras.portfolio_maximum) == ("apprentice showcase", None, None)
-    assert (extras.proposal_minimum, extras.proposal_maximum) == (None, None)
+    assert (scheme.portfolio_method, scheme.portfolio_minimum, scheme.portfolio_maximum) == ("apprentice showcase", None, None)
+    assert (scheme.proposal_minimum, scheme.proposal_maximum) == (None, None)
 
 
 def test_highfield_extras_are_the_defaults() -> None:
-    extras = scheme_extras(load_scheme("st0071-highfield"))
-    assert (extras.proposal_minimum, extras.proposal_maximum) == (200, 300)
-    assert (extras.portfolio_method, extras.portfolio_minimum, extras.portfolio_maximum) == ("professional discussion", 10, 15)
-    assert extras.checks == () and extras.same_as == () and extras.cross_reference is None
+    scheme = load_scheme("st0071-highfield")
+    assert (scheme.proposal_minimum, scheme.proposal_maximum) == (200, 300)
+    assert (scheme.portfolio_method, scheme.portfolio_minimum, scheme.portfolio_maximum) == ("professional discussion", 10, 15)
+    assert scheme.checks == () and scheme.same_as == {} and scheme.cross_reference is None
+    assert extras(scheme) == DEFAULT_EXTRAS
 
 
 def test_scheme_built_in_code_gets_default_extras() -> None:
     scheme = load_scheme("st0071-highfield")
-    built = Scheme(**{**scheme.__dict__, "path": None})
-    assert scheme_extras(built) == SchemeExtras()
+    built = Scheme(
+        id="built",
+        standard="ST0071",
+        title="Built",
+        description="Built in code.",
+        source="tests",
+        analysed_method=scheme.analysed_method,
+        criteria=scheme.criteria,
+    )
+    assert built.path is None
+    assert extras(built) == DEFAULT_EXTRAS
 
 
 def test_ksb_criteria_shows_checks_and_cross_references() -> None:
@@ -322,13 +344,12 @@ def write_yaml(path: Path, data: Any) -> Path:
 def test_custom_scheme_file_loads_with_every_optional_field(tmp_path: Path) -> None:
     path = write_yaml(tmp_path / "my-provider.yaml", custom_scheme())
     scheme = load_scheme(path)
-    extras = scheme_extras(scheme)
     assert [c.code for c in scheme.analysed_criteria] == ["P1", "P2", "D1"]
     assert (scheme.word_target, scheme.word_minimum, scheme.word_maximum) == (2000, 1800, 2200)
-    assert extras.same_as_map == {"P1": "S3.1"}
-    assert (extras.proposal_minimum, extras.proposal_maximum) == (None, 500)
-    assert (extras.portfolio_method, extras.portfolio_minimum, extras.portfolio_maximum) == ("professional discussion", 8, 12)
-    assert [(c.id, c.method) for c in extras.checks] == [("M1", None), ("M2", "work-based project")]
+    assert scheme.same_as == {"P1": "S3.1"}
+    assert (scheme.proposal_minimum, scheme.proposal_maximum) == (None, 500)
+    assert (scheme.portfolio_method, scheme.portfolio_minimum, scheme.portfolio_maximum) == ("professional discussion", 8, 12)
+    assert [(c.id, c.method) for c in scheme.checks] == [("M1", None), ("M2", "work-based project")]
     assert scheme.criterion("P1").examples == load_scheme("st0071-highfield").criterion("S3.1").examples
     assert scheme.criterion("P2").examples == ()
 
@@ -355,7 +376,7 @@ def test_custom_scheme_without_optional_fields(tmp_path: Path) -> None:
         del data[key]
     del data["criteria"][0]["same_as"]
     scheme = load_scheme(write_yaml(tmp_path / "my-provider.yaml", data))
-    assert scheme_extras(scheme) == SchemeExtras()
+    assert extras(scheme) == DEFAULT_EXTRAS
 
 
 def test_custom_cross_reference_beside_the_file(tmp_path: Path) -> None:
@@ -368,7 +389,7 @@ def test_custom_cross_reference_beside_the_file(tmp_path: Path) -> None:
     data["cross_reference"] = "base-scheme"
     data["criteria"][0]["same_as"] = "P2"
     scheme = load_scheme(write_yaml(tmp_path / "my-provider.yaml", data))
-    assert scheme_extras(scheme).same_as_map == {"P1": "P2"}
+    assert scheme.same_as == {"P1": "P2"}
 
 
 # ----------------------------------------------------------------------------------------
