@@ -108,13 +108,19 @@ class Section:
 
 @dataclass(frozen=True)
 class WordCount:
+    """The assessed count against the scheme's rule; target/minimum/maximum None and status "no limit" without one."""
+
     assessed: int
-    target: int
-    minimum: int
-    maximum: int
-    status: Literal["under", "within", "over"]
+    target: int | None
+    minimum: int | None
+    maximum: int | None
+    status: Literal["under", "within", "over", "no limit"]
     by_part: dict[str, int]
     rule: str
+
+    @property
+    def has_rule(self) -> bool:
+        return self.maximum is not None
 
 
 @dataclass(frozen=True)
@@ -199,9 +205,10 @@ class Scheme:
     source: str
     analysed_method: str
     criteria: tuple[Criterion, ...]
-    word_target: int = 2500
-    word_minimum: int = 2250
-    word_maximum: int = 2750
+    # The report's word rule; None where the scheme states none (no range is checked, no marking cap applied).
+    word_target: int | None = 2500
+    word_minimum: int | None = 2250
+    word_maximum: int | None = 2750
     path: Path | None = None
     report_areas: tuple[str, ...] = ()
     methods: FrozenMap[str, str] = FrozenMap()
@@ -214,6 +221,11 @@ class Scheme:
     portfolio_minimum: int | None = DEFAULT_PORTFOLIO[1]
     portfolio_maximum: int | None = DEFAULT_PORTFOLIO[2]
     prototypes_path: Path | None = None
+
+    @property
+    def graded(self) -> bool:
+        """Whether the scheme grades its analysed criteria (pass and distinction), rather than listing them all as required."""
+        return any(c.grade == "distinction" for c in self.analysed_criteria)
 
     @property
     def analysed_criteria(self) -> tuple[Criterion, ...]:

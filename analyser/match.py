@@ -323,7 +323,7 @@ class Matcher:
 
 
 def _pools(
-    pair: dict[tuple[int, str], float], by_index: dict[int, Section], table: PairTable, code: str, column: int, maximum: int
+    pair: dict[tuple[int, str], float], by_index: dict[int, Section], table: PairTable, code: str, column: int, maximum: int | None
 ) -> tuple[list[tuple[float, int]], list[tuple[float, int]]]:
     """(probability, section) for one criterion, split into within and beyond the marking limit.
 
@@ -335,7 +335,7 @@ def _pools(
     for section_index in sorted({s for s, _ in pair}):
         p = pair[(section_index, code)]
         best_start = _best_sentence_start(table.sentence_scores[section_index], column)
-        counts = not by_index[section_index].beyond_limit and (best_start is None or best_start < maximum)
+        counts = not by_index[section_index].beyond_limit and (maximum is None or best_start is None or best_start < maximum)
         (within if counts else beyond).append((p, section_index))
     return within, beyond
 

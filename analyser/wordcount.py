@@ -48,8 +48,8 @@ def word_offsets(text: str) -> list[int]:
     return offsets
 
 
-def count_section_words(sections: tuple[Section, ...], *, maximum: int) -> tuple[Section, ...]:
-    """Fill in each section's words, start_word (body only) and beyond_limit."""
+def count_section_words(sections: tuple[Section, ...], *, maximum: int | None) -> tuple[Section, ...]:
+    """Fill in each section's words, start_word (body only) and beyond_limit (never without a ``maximum``)."""
     counted = []
     body_position = 0
     for section in sections:
@@ -57,7 +57,7 @@ def count_section_words(sections: tuple[Section, ...], *, maximum: int) -> tuple
         if section.part == "body":
             start = body_position
             body_position += words
-            counted.append(replace(section, words=words, start_word=start, beyond_limit=start >= maximum))
+            counted.append(replace(section, words=words, start_word=start, beyond_limit=maximum is not None and start >= maximum))
         else:
             counted.append(replace(section, words=words, start_word=None, beyond_limit=False))
     return tuple(counted)
@@ -76,8 +76,12 @@ def summarise_word_count(sections: tuple[Section, ...], *, scheme: Scheme) -> Wo
         "Counted the words (whitespace-separated tokens holding a letter or digit) of the body sections, "
         "headings included"
         + (f"; left out {left_out_text}" if left_out_text else "; nothing was left out")
-        + f". Target {scheme.word_target:,} words ±10% ({scheme.word_minimum:,}–{scheme.word_maximum:,}); "
-        f"assessors stop marking at {scheme.word_maximum:,}."
+        + (
+            f". Target {scheme.word_target:,} words ±10% ({scheme.word_minimum:,}–{scheme.word_maximum:,}); "
+            f"assessors stop marking at {scheme.word_maximum:,}."
+            if scheme.word_maximum is not None and scheme.word_minimum is not None and scheme.word_target is not None
+            else ". The scheme sets no word limit, so no range is checked and nothing is left unmarked."
+        )
     )
     return WordCount(
         assessed=assessed,

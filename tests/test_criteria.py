@@ -203,7 +203,10 @@ def test_folded_description_is_one_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("word_count", "expected"),
     [
-        (None, (2500, 2250, 2750)),
+        # Issue 12: no word rule where the scheme states none (absent, null, "none" or {}).
+        (None, (None, None, None)),
+        ("none", (None, None, None)),
+        ({}, (None, None, None)),
         ({"target": 1000}, (1000, 900, 1100)),
         ({"target": 2000, "minimum": 1500, "maximum": 2000}, (2000, 1500, 2000)),
     ],
@@ -212,6 +215,8 @@ def test_word_count_defaults(tmp_path: Path, word_count: dict[str, int] | None, 
     data = tiny_scheme()
     if word_count is None:
         del data["word_count"]
+    elif word_count == "none":
+        data["word_count"] = "none"
     else:
         data["word_count"] = word_count
     scheme = load_scheme(write_yaml(tmp_path / "tiny.yaml", data))

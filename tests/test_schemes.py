@@ -168,7 +168,9 @@ def test_open_awards() -> None:
     assert all(check.method is None for check in scheme.checks)
     assert scheme.portfolio_method is None
     assert (scheme.proposal_minimum, scheme.proposal_maximum) == (None, None)
-    assert (scheme.word_target, scheme.word_minimum, scheme.word_maximum) == (2500, 2250, 2750)
+    # The notes state no word count, so none is applied (issue 12): no range, no marking cap.
+    assert (scheme.word_target, scheme.word_minimum, scheme.word_maximum) == (None, None, None)
+    assert not scheme.graded
 
 
 def test_oal() -> None:

@@ -130,7 +130,7 @@ class CriterionRecord(BaseModel):
     model_config = _CONFIG
 
     code: Stripped
-    grade: Stripped
+    grade: Stripped = "pass"  # optional: a plain KSB list has no grades, every criterion is required ("pass")
     method: Stripped
     theme: Text
     description: Text
@@ -192,6 +192,13 @@ class CheckRecord(BaseModel):
 _Count = Annotated[int, BeforeValidator(lambda value: int(value) if isinstance(value, bool) else value)]
 
 
+def _no_word_rule(value: Any) -> Any:
+    """None where a scheme states no word rule: the key absent, null, ``none`` or an empty mapping."""
+    if value is None or value == {} or (isinstance(value, str) and value.strip().lower() == "none"):
+        return None
+    return value
+
+
 class WordCountRecord(BaseModel):
     """A scheme's ``word_count``: the report's word rule. Minimum and maximum default to 90% and 110% of the target."""
 
@@ -251,7 +258,8 @@ class SchemeFile(BaseModel):
     methods: dict[str, Annotated[str, BeforeValidator(_non_empty)]] = Field(min_length=1)
     report_areas: list[Annotated[str, BeforeValidator(_non_empty)]] | None = None
     criteria: list[CriterionRecord] = Field(min_length=1)
-    word_count: Annotated[WordCountRecord, BeforeValidator(lambda value: value or {})] = WordCountRecord()
+    # Absent, null, "none" or {}: the scheme states no word rule, so none is applied (no range, no marking cap).
+    word_count: Annotated[WordCountRecord | None, BeforeValidator(_no_word_rule)] = None
     standard: Text
     title: Text
     description: Text

@@ -55,9 +55,11 @@ def report_context(analysis: Analysis, *, learner: Any = None, draft: int | None
     }
 
 
-def _word_count_bar(analysis: Analysis) -> dict[str, Any]:
-    """Positions on the word-count bar (percentages of its width) and the words over the limit."""
+def _word_count_bar(analysis: Analysis) -> dict[str, Any] | None:
+    """Positions on the word-count bar (percentages of its width) and the words over the limit; None without a rule."""
     wc = analysis.word_count
+    if wc.minimum is None or wc.maximum is None or wc.target is None:
+        return None
     top = max(wc.maximum * 1.2, wc.assessed * 1.05, 1)
 
     def at(value: float) -> str:

@@ -53,7 +53,10 @@ def to_mapping_docx(analysis: Analysis) -> bytes:
     document.add_paragraph(xml_safe(scheme.title))
     _labelled(document, "Report", analysis.document.path.name)
     wc = analysis.word_count
-    _labelled(document, "Assessed words", f"{wc.assessed:,} ({wc.status} the {wc.minimum:,}–{wc.maximum:,} range; target {wc.target:,})")
+    if wc.has_rule:
+        _labelled(document, "Assessed words", f"{wc.assessed:,} ({wc.status} the {wc.minimum:,}–{wc.maximum:,} range; target {wc.target:,})")
+    else:
+        _labelled(document, "Words in the body", f"{wc.assessed:,} (the scheme sets no word limit)")
     _note(document)
 
     table = document.add_table(rows=1, cols=2)

@@ -35,8 +35,15 @@ def to_text(analysis: Analysis) -> str:
     lines = [
         f"{analysis.document.path.name}  ·  {scheme.standard} {scheme.analysed_method}  ·  scheme {scheme.id}",
         "",
-        f"Words  {wc.assessed:,} assessed  ({wc.status} the {wc.minimum:,}–{wc.maximum:,} range; target {wc.target:,})",
-        f"       {_word_bar(wc.assessed, wc.minimum, wc.maximum)}  [ ] = {wc.minimum:,} and {wc.maximum:,}",
+    ]
+    if wc.minimum is not None and wc.maximum is not None and wc.target is not None:
+        lines += [
+            f"Words  {wc.assessed:,} assessed  ({wc.status} the {wc.minimum:,}–{wc.maximum:,} range; target {wc.target:,})",
+            f"       {_word_bar(wc.assessed, wc.minimum, wc.maximum)}  [ ] = {wc.minimum:,} and {wc.maximum:,}",
+        ]
+    else:
+        lines.append(f"Words  {wc.assessed:,} in the body  (this scheme sets no word limit)")
+    lines += [
         "       left out: " + ", ".join(f"{part} {wc.by_part[part]:,}" for part in ("front", "references", "annex")),
     ]
     beyond = [s for s in analysis.sections if s.beyond_limit]
@@ -54,7 +61,7 @@ def to_text(analysis: Analysis) -> str:
             continue
         lines += [
             "",
-            f"{grade.capitalize()} criteria: {counts.evidenced} evidenced, {counts.review} to review, "
+            f"{grade.capitalize() + ' criteria' if scheme.graded else 'Criteria'}: {counts.evidenced} evidenced, {counts.review} to review, "
             f"{counts.gap} gap{'' if counts.gap == 1 else 's'} (of {counts.total})",
         ]
         for result in rows:
