@@ -20,9 +20,8 @@ from .criteria import load_scheme
 from .datamodel import CriterionResult, Scheme, Section
 from .embed import TextEncoder
 from .extract import extract_document
-from .features import FEATURE_NAMES, CriteriaIndex, build_index
 from .labelled import LabelledReport, align_sections
-from .match import MODEL_SCHEMA, criterion_probabilities, Matcher, MatchModel, PairTable, SectionVectors, Thresholds, compute_pair_table, embed_sections
+from .match import FEATURE_NAMES, MODEL_SCHEMA, CriteriaIndex, Matcher, MatchModel, PairTable, SectionVectors, Thresholds, build_index, compute_pair_table, criterion_probabilities, embed_sections
 from .segment import segment_document
 from .wordcount import count_section_words
 

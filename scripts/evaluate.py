@@ -35,7 +35,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from analyser.criteria import load_scheme  # noqa: E402
 from analyser.embed import get_embedder  # noqa: E402
-from analyser.features import section_units  # noqa: E402
+from analyser.match import section_units  # noqa: E402
 from analyser.labelled import load_labelled  # noqa: E402
 from analyser.match import Matcher, MatchModel, Thresholds  # noqa: E402
 from analyser.training import ReportPairs, build_pairs, default_training_folders, honest_predictions, score_reports  # noqa: E402

@@ -43,7 +43,7 @@ VERSION = "1"
 
 def model_card(model, trained_on, metrics, bank_size, pairs, positives, c) -> str:  # type: ignore[no-untyped-def]
     """models/README.md: what the matcher is, what it was trained on, how well it does."""
-    from analyser.features import FEATURE_NAMES
+    from analyser.match import FEATURE_NAMES
 
     per = metrics.get("per_criterion_f1", {})
     rows = "\n".join(f"| {code} | {value:.2f} |" for code, value in per.items())
