@@ -39,6 +39,8 @@ COVERED = 0.30
 
 @dataclass(frozen=True)
 class AreaCheck:
+    """One report area: whether the body seems to cover it, in which sections (best three), and the best score."""
+
     area: str
     covered: bool
     sections: tuple[int, ...]
@@ -47,6 +49,8 @@ class AreaCheck:
 
 @dataclass(frozen=True)
 class AnnexCheck:
+    """One annex section: its label ("Annex A") and whether the body refers to it."""
+
     section: int
     heading: str
     label: str
@@ -55,6 +59,8 @@ class AnnexCheck:
 
 @dataclass(frozen=True)
 class ContentCheck:
+    """The areas and annexes of one report."""
+
     areas: tuple[AreaCheck, ...]
     annexes: tuple[AnnexCheck, ...]
 
