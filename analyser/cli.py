@@ -389,7 +389,8 @@ def proposal(path: Path, scheme: str, limit: int | None, fmt: str, output: Path 
       ksb proposal proposal.docx
       ksb proposal proposal.md --limit 500 --format json
     """
-    from .proposal import check_proposal, proposal_to_json, proposal_to_text
+    from .proposal import check_proposal
+    from .render.proposal import proposal_to_json, proposal_to_text
 
     with _reported(path):
         result = check_proposal(path, scheme=scheme, limit=limit, settings=_settings(max_file_mb, max_pages))
@@ -415,7 +416,8 @@ def portfolio(folder: Path, scheme: str, fmt: str, output: Path | None, max_file
       ksb portfolio evidence/
       ksb portfolio evidence/ --format json -o portfolio.json
     """
-    from .portfolio import check_portfolio, portfolio_to_json, portfolio_to_text
+    from .portfolio import check_portfolio
+    from .render.portfolio import portfolio_to_json, portfolio_to_text
 
     with _reported(folder):
         result = check_portfolio(folder, scheme=scheme, settings=_settings(max_file_mb, max_pages))

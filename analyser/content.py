@@ -17,7 +17,8 @@ import numpy as np
 
 from .datamodel import Scheme, Section
 from .embed import TextEncoder
-from .match import SectionVectors
+from .match import CriterionTexts, SectionVectors
+from .match.similarity import best_per_criterion, similarity
 
 __all__ = ["AreaCheck", "AnnexCheck", "ContentCheck", "check_content"]
 
@@ -38,6 +39,8 @@ COVERED = 0.30
 
 @dataclass(frozen=True)
 class AreaCheck:
+    """One report area: whether the body seems to cover it, in which sections (best three), and the best score."""
+
     area: str
     covered: bool
     sections: tuple[int, ...]
@@ -46,6 +49,8 @@ class AreaCheck:
 
 @dataclass(frozen=True)
 class AnnexCheck:
+    """One annex section: its label ("Annex A") and whether the body refers to it."""
+
     section: int
     heading: str
     label: str
@@ -54,6 +59,8 @@ class AnnexCheck:
 
 @dataclass(frozen=True)
 class ContentCheck:
+    """The areas and annexes of one report."""
+
     areas: tuple[AreaCheck, ...]
     annexes: tuple[AnnexCheck, ...]
 
@@ -86,18 +93,16 @@ def check_content(
     areas = scheme.report_areas
     area_checks: list[AreaCheck] = []
     if areas and embedded.vectors.shape[0]:
-        prototypes = encoder.encode_cached([*areas, *(_hint(a) for a in areas)], key=f"areas-{scheme.id}")
         count = len(areas)
+        vectors = encoder.encode_cached([*areas, *(_hint(a) for a in areas)], key=f"areas-{scheme.id}")
+        # Each area stands for two texts: its own words and the team's paraphrase.
+        prototypes = CriterionTexts.of(vectors, [*range(count), *range(count)], count)
         best_by_section: list[tuple[int, np.ndarray]] = []
-        position = 0
-        for section, unit in zip(embedded.body, embedded.units):
-            rows = embedded.vectors[position : position + len(unit.sentences)]
-            position += len(unit.sentences) + 1
+        for section, _, rows, _ in embedded.rows():
             if rows.shape[0] == 0 or section.beyond_limit:
                 continue
-            similarity = rows @ prototypes.T
-            best = np.maximum(similarity[:, :count], similarity[:, count:]).max(axis=0)
-            best_by_section.append((section.index, best))
+            (area_similarity,) = similarity(rows, prototypes)
+            best_by_section.append((section.index, best_per_criterion(area_similarity, prototypes).max(axis=0)))
         for column, area in enumerate(areas):
             scored = sorted(((float(best[column]), index) for index, best in best_by_section), reverse=True)
             top = scored[0][0] if scored else 0.0

@@ -253,9 +253,26 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class Evidence:
+    """A sentence of a body section quoted as evidence for a criterion, and where it is in that section.
+
+    ``start`` and ``end`` are character offsets into ``Section.text`` of section ``section``
+    (its block texts joined with "\\n", heading left out). Sentences are split within each block
+    (never across blocks) by :func:`analyser.match.sentences.sentence_spans`; the span runs from
+    the first character of the sentence to its last one (the final stop included; whitespace
+    and a closing quote or bracket after it left out). ``section.text[start:end] == text``
+    whenever the sentence was taken verbatim, which is every sentence but a joined one: a
+    fragment of under three words is glued to the sentence before it, and a sentence ending in
+    an abbreviation ("e.g.") to the one after it, always with a single space. Where the report
+    had something else at such a join (a line break within the block, several spaces, a closing
+    quote after a stop), ``text`` has the single space and the span the report's own
+    characters. -1 for both when not known (evidence built by hand).
+    """
+
     section: int
     text: str
     score: float
+    start: int = -1
+    end: int = -1
 
 
 @dataclass(frozen=True)

@@ -1,58 +1,15 @@
-"""Labelled reports for training and evaluation (folders shaped like shared/eval/dev).
+"""Comparing our section headings with a labelled report's (the rest of labelled-report handling is in scripts/ksbtrain/).
 
-A labelled report is a folder holding ``report.md`` (and optionally ``report.docx`` /
-``report.pdf``) with ``labels.json``: its sections in order, each with ``heading``, ``part``
-and the criteria (``ksbs``) an assessor credited there, plus ``criteria_evidenced``.
-``gold.json`` (word counts) is optional.
+The labels of a labelled report (``labels.json``) name each section by its heading as the
+labeller typed it; :func:`normalise_heading` is how the end-to-end tests and the training
+scripts compare those with the headings the segmenter found.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-from .datamodel import Section
-
-__all__ = ["LabelledReport", "load_labelled", "align_sections", "normalise_heading"]
-
-
-@dataclass(frozen=True)
-class LabelledReport:
-    id: str
-    folder: Path
-    labels: dict[str, Any]
-    gold: dict[str, Any] | None
-
-    def path(self, fmt: str) -> Path:
-        return self.folder / f"report.{fmt}"
-
-    @property
-    def section_labels(self) -> list[dict[str, Any]]:
-        return list(self.labels["sections"])
-
-    @property
-    def credited(self) -> set[str]:
-        return set(self.labels.get("criteria_evidenced", []))
-
-
-def load_labelled(*folders: Path) -> list[LabelledReport]:
-    """Every labelled report under the given folders (each report is a sub-folder)."""
-    reports = []
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for child in sorted(folder.iterdir()):
-            labels_path = child / "labels.json"
-            if not labels_path.is_file() or not (child / "report.md").is_file():
-                continue
-            labels = json.loads(labels_path.read_text(encoding="utf-8"))
-            gold_path = child / "gold.json"
-            gold = json.loads(gold_path.read_text(encoding="utf-8")) if gold_path.is_file() else None
-            reports.append(LabelledReport(id=str(labels.get("id", child.name)), folder=child, labels=labels, gold=gold))
-    return reports
+__all__ = ["normalise_heading"]
 
 
 def normalise_heading(heading: str) -> str:
@@ -60,17 +17,3 @@ def normalise_heading(heading: str) -> str:
     heading = heading.lower().replace("–", "-").replace("—", "-").replace("’", "'").replace("‘", "'")
     heading = heading.replace("“", '"').replace("”", '"')
     return re.sub(r"[\s*_#]+", " ", heading).strip(" :.")
-
-
-def align_sections(sections: tuple[Section, ...], section_labels: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
-    """Map our section index -> its label, matching headings in order."""
-    aligned: dict[int, dict[str, Any]] = {}
-    start = 0
-    for label in section_labels:
-        wanted = normalise_heading(label["heading"])
-        for position in range(start, len(sections)):
-            if normalise_heading(sections[position].heading) == wanted:
-                aligned[sections[position].index] = label
-                start = position + 1
-                break
-    return aligned

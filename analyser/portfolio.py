@@ -8,12 +8,12 @@ readable piece is compared, sentence by sentence, with the criteria of the schem
 method (in the assessment's own words: description and guidance notes), and the criteria no
 piece seems to support are flagged. The portfolio is not assessed; this only helps the
 apprentice and their employer see what the pieces may cover before the discussion.
+
+The writers are in :mod:`analyser.render.portfolio`.
 """
 
 from __future__ import annotations
 
-import json
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -25,7 +25,7 @@ from .datamodel import Criterion, Scheme
 from .embed import TextEncoder, load_embedder
 from .errors import AnalyserError, CriteriaError, InputError
 from .extract import SUPPORTED_SUFFIXES, ExtractSettings, extract_document
-from .proposal import document_sentences, score_criteria
+from .match import document_sentences, score_criteria
 from .wordcount import count_words, range_status
 
 __all__ = [
@@ -37,13 +37,9 @@ __all__ = [
     "PortfolioCheck",
     "check_portfolio",
     "portfolio_files",
-    "portfolio_to_dict",
-    "portfolio_to_json",
-    "portfolio_to_text",
+    "relative_name",
     "support_matrix",
 ]
-
-PORTFOLIO_SCHEMA = "ksb-portfolio/1"
 
 CountStatus = Literal["under", "within", "over", "no limit"]
 
@@ -59,7 +55,6 @@ SUPPORTS = 0.50
 SUPPORTS_FLOOR = 0.30
 SUPPORTS_MARGIN = 0.07
 MAX_FILES = 200  # more files than this is not a portfolio (the wrong folder given)
-_SHOWN_PER_PIECE = 4  # criteria listed per piece in the text summary
 
 
 @dataclass(frozen=True)
@@ -115,7 +110,8 @@ def portfolio_files(folder: Path) -> list[Path]:
     return files
 
 
-def _relative(path: Path, folder: Path) -> str:
+def relative_name(path: Path, folder: Path) -> str:
+    """A piece's name as shown and reported: its path inside the portfolio folder."""
     return str(path.relative_to(folder))
 
 
@@ -177,7 +173,7 @@ def _criteria_support(
     results = []
     for position, criterion in enumerate(criteria):
         supporting = tuple(
-            _relative(piece.path, folder) for piece in pieces if any(code == criterion.code for code, _ in piece.supports)
+            relative_name(piece.path, folder) for piece in pieces if any(code == criterion.code for code, _ in piece.supports)
         )
         best = float(scores[:, position].max()) if scores.size else 0.0
         results.append(
@@ -240,90 +236,3 @@ def check_portfolio(
         status=_count_status(len(pieces), scheme.portfolio_minimum, scheme.portfolio_maximum),
         criteria=tuple(results),
     )
-
-
-def portfolio_to_dict(check: PortfolioCheck) -> dict[str, object]:
-    """The portfolio check as a JSON-ready mapping (schema ``ksb-portfolio/1``)."""
-    return {
-        "schema": PORTFOLIO_SCHEMA,
-        "source": {"path": str(check.folder)},
-        "scheme": {"id": check.scheme.id, "standard": check.scheme.standard, "method": check.method},
-        "pieces": {
-            "count": len(check.pieces),
-            "minimum": check.minimum,
-            "maximum": check.maximum,
-            "status": check.status,
-            "read": sum(1 for piece in check.pieces if piece.error is None),
-        },
-        "items": [
-            {
-                "path": _relative(piece.path, check.folder),
-                "words": piece.words,
-                "supports": [{"code": code, "score": score} for code, score in piece.supports],
-                "best": None if piece.best is None else {"code": piece.best[0], "score": piece.best[1]},
-                "error": piece.error,
-            }
-            for piece in check.pieces
-        ],
-        "criteria": [
-            {"code": c.code, "grade": c.grade, "pieces": list(c.pieces), "score": c.score, "supported": bool(c.pieces)}
-            for c in check.criteria
-        ],
-        "summary": {
-            "supported": [c.code for c in check.criteria if c.pieces],
-            "unsupported": list(check.unsupported),
-            "total": len(check.criteria),
-        },
-    }
-
-
-def portfolio_to_json(check: PortfolioCheck, *, indent: int | None = 2) -> str:
-    return json.dumps(portfolio_to_dict(check), indent=indent, ensure_ascii=False)
-
-
-def _count_text(check: PortfolioCheck) -> str:
-    if check.status == "no limit":
-        return "this scheme sets no number of pieces"
-    if check.minimum is not None and check.maximum is not None:
-        return f"{check.status} the {check.minimum}–{check.maximum} range"
-    if check.maximum is not None:
-        return f"{check.status} the maximum of {check.maximum}"
-    return f"{check.status} the minimum of {check.minimum}"
-
-
-def portfolio_to_text(check: PortfolioCheck) -> str:
-    """A terminal summary: the count against the range, each piece's criteria, and criteria no piece supports."""
-    scheme = check.scheme
-    lines = [
-        f"{check.folder.name or check.folder}  ·  portfolio  ·  {scheme.standard} {check.method}  ·  scheme {scheme.id}",
-        "",
-        f"Pieces  {len(check.pieces)}  ({_count_text(check)}; one file = one piece)",
-        "",
-        "Each piece and the criteria it seems to support:",
-    ]
-    for piece in check.pieces:
-        name = _relative(piece.path, check.folder)
-        if piece.error is not None:
-            lines.append(f"  {name}: {piece.error}")
-            continue
-        if piece.supports:
-            shown = ", ".join(f"{code} {score:.2f}" for code, score in piece.supports[:_SHOWN_PER_PIECE])
-            more = f" (+{len(piece.supports) - _SHOWN_PER_PIECE} more)" if len(piece.supports) > _SHOWN_PER_PIECE else ""
-            lines.append(f"  {name}: {shown}{more}")
-        else:
-            closest = f"; closest {piece.best[0]} {piece.best[1]:.2f}" if piece.best else ""
-            lines.append(f"  {name}: no clear match{closest}")
-    supported = [c for c in check.criteria if c.pieces]
-    lines += ["", f"Criteria supported by at least one piece: {len(supported)} of {len(check.criteria)} {check.method} criteria"]
-    for criterion in supported:
-        lines.append(f"  {criterion.code:<6} {criterion.grade:<11} {', '.join(criterion.pieces)}")
-    unsupported = [c for c in check.criteria if not c.pieces]
-    lines += ["", f"No piece seems to support: {len(unsupported)}"]
-    for criterion in unsupported:
-        text = textwrap.shorten(criterion.description, width=80, placeholder="…")
-        lines.append(f"  {criterion.code:<6} {criterion.grade:<11} {text}")
-    lines += [
-        "",
-        "This compares the pieces' wording with the criteria. The portfolio is not assessed; it supports the discussion.",
-    ]
-    return "\n".join(lines) + "\n"

@@ -12,14 +12,12 @@ will be done, in a few general sentences, and in trials on hand-written proposal
 examples (written as finished report evidence) matched every broad sentence to many criteria.
 Using the same texts for every scheme also keeps one calibration for all of them.
 
-:func:`score_criteria` is shared with :mod:`analyser.portfolio`.
+:func:`analyser.match.score_criteria` scores the sentences, as for :mod:`analyser.portfolio`; the
+writers are in :mod:`analyser.render.proposal`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -27,11 +25,11 @@ from typing import Literal
 import numpy as np
 
 from .criteria import DEFAULT_SCHEME, load_scheme
-from .datamodel import Criterion, Document, Scheme
+from .datamodel import Document, Scheme
 from .embed import TextEncoder, load_embedder
 from .errors import InputError
 from .extract import ExtractSettings, extract_document
-from .features import split_sentences
+from .match import document_sentences, score_criteria
 from .wordcount import count_words, range_status
 
 __all__ = [
@@ -41,14 +39,7 @@ __all__ = [
     "ProposalCheck",
     "check_proposal",
     "check_proposal_document",
-    "document_sentences",
-    "proposal_to_dict",
-    "proposal_to_json",
-    "proposal_to_text",
-    "score_criteria",
 ]
-
-PROPOSAL_SCHEMA = "ksb-proposal/1"
 
 Room = Literal["likely", "possible", "unclear"]
 WordStatus = Literal["under", "within", "over", "no limit"]
@@ -59,7 +50,6 @@ WordStatus = Literal["under", "within", "over", "no limit"]
 # from 0.38 it touches the criterion's topic; a vague or off-topic text stays below 0.35.
 ROOM_LIKELY = 0.50
 ROOM_POSSIBLE = 0.38
-_EXAMPLES_TOP = 3
 
 
 @dataclass(frozen=True)
@@ -100,64 +90,6 @@ class ProposalCheck:
     @property
     def unclear(self) -> tuple[CriterionRoom, ...]:
         return tuple(c for c in self.criteria if c.room == "unclear")
-
-
-def document_sentences(document: Document) -> list[str]:
-    """Every sentence of a document's text blocks (headings left out), in reading order."""
-    sentences: list[str] = []
-    for block in document.blocks:
-        if block.kind == "heading":
-            continue
-        sentences.extend(split_sentences(block.text))
-    return [s for s in sentences if count_words(s) >= 3]
-
-
-def _prototypes(
-    criteria: tuple[Criterion, ...], *, use_examples: bool
-) -> tuple[list[str], list[int], list[str], list[int]]:
-    """(statement texts, owners, example texts, owners): what each criterion's sentences are compared with."""
-    statements: list[str] = []
-    statement_owner: list[int] = []
-    examples: list[str] = []
-    example_owner: list[int] = []
-    for position, criterion in enumerate(criteria):
-        for text in (criterion.description, *criterion.guidance):
-            statements.append(text)
-            statement_owner.append(position)
-        for text in criterion.examples if use_examples else ():
-            examples.append(text)
-            example_owner.append(position)
-    return statements, statement_owner, examples, example_owner
-
-
-def score_criteria(
-    sentences: list[str], criteria: tuple[Criterion, ...], encoder: TextEncoder, *, key: str, use_examples: bool = False
-) -> np.ndarray:
-    """(sentences, criteria) cosine similarity to each criterion's description and guidance notes.
-
-    With ``use_examples`` a criterion's team-written examples count too (the mean of the three
-    closest), for evidence written like a finished report.
-    """
-    scores = np.zeros((len(sentences), len(criteria)), dtype=np.float32)
-    if not sentences or not criteria:
-        return scores
-    statements, statement_owner, examples, example_owner = _prototypes(criteria, use_examples=use_examples)
-    digest = hashlib.sha256("\x00".join(statements + examples).encode("utf-8")).hexdigest()[:12]
-    vectors = encoder.encode_cached(statements + examples, key=f"room-{key}-{digest}")
-    sentence_vectors = encoder.encode(sentences)
-    similarity = sentence_vectors @ vectors.T
-    statement_sim = similarity[:, : len(statements)]
-    example_sim = similarity[:, len(statements) :]
-    statement_owner_array = np.asarray(statement_owner)
-    example_owner_array = np.asarray(example_owner, dtype=np.int64)
-    for position in range(len(criteria)):
-        best = statement_sim[:, statement_owner_array == position].max(axis=1)
-        columns = example_sim[:, example_owner_array == position]
-        if columns.shape[1]:
-            top = min(_EXAMPLES_TOP, columns.shape[1])
-            best = np.maximum(best, np.sort(columns, axis=1)[:, -top:].mean(axis=1))
-        scores[:, position] = best
-    return scores
 
 
 def _room(score: float) -> Room:
@@ -239,76 +171,3 @@ def check_proposal(
     scheme = load_scheme(scheme) if isinstance(scheme, (str, Path)) else scheme  # a bad scheme is reported first
     document = extract_document(Path(path), settings=settings)
     return check_proposal_document(document, scheme=scheme, encoder=encoder, limit=limit)
-
-
-def proposal_to_dict(check: ProposalCheck) -> dict[str, object]:
-    """The proposal check as a JSON-ready mapping (schema ``ksb-proposal/1``)."""
-    return {
-        "schema": PROPOSAL_SCHEMA,
-        "source": {"path": str(check.path), "format": check.format, "sha256": check.sha256},
-        "scheme": {"id": check.scheme.id, "standard": check.scheme.standard, "method": check.scheme.analysed_method},
-        "word_count": {
-            "words": check.words,
-            "minimum": check.minimum,
-            "maximum": check.maximum,
-            "status": check.status,
-            "rule": check.rule,
-        },
-        "criteria": [
-            {"code": c.code, "grade": c.grade, "room": c.room, "score": c.score, "sentence": c.sentence}
-            for c in check.criteria
-        ],
-        "summary": {
-            "likely": [c.code for c in check.likely],
-            "possible": [c.code for c in check.possible],
-            "unclear": [c.code for c in check.unclear],
-            "total": len(check.criteria),
-        },
-        "thresholds": {"likely": ROOM_LIKELY, "possible": ROOM_POSSIBLE},
-    }
-
-
-def proposal_to_json(check: ProposalCheck, *, indent: int | None = 2) -> str:
-    return json.dumps(proposal_to_dict(check), indent=indent, ensure_ascii=False)
-
-
-def _limit_text(check: ProposalCheck) -> str:
-    if check.status == "no limit":
-        return "no limit set by this scheme"
-    if check.minimum is not None and check.maximum is not None:
-        return f"{check.status} the {check.minimum:,}–{check.maximum:,} range"
-    if check.maximum is not None:
-        return f"{check.status} the limit of {check.maximum:,}"
-    return f"{check.status} the minimum of {check.minimum:,}"
-
-
-def proposal_to_text(check: ProposalCheck) -> str:
-    """A terminal summary: words against the limit, then the criteria by how much room the project seems to give."""
-    scheme = check.scheme
-    lines = [
-        f"{check.path.name}  ·  project proposal  ·  {scheme.standard} {scheme.analysed_method}  ·  scheme {scheme.id}",
-        "",
-        f"Words  {check.words:,}  ({_limit_text(check)})",
-        f"       {check.rule}",
-    ]
-    groups = (
-        ("likely", "Room for: the proposed project looks likely to give room for"),
-        ("possible", "Possible room: the proposal touches on"),
-    )
-    by_room = {"likely": check.likely, "possible": check.possible}
-    for room, title in groups:
-        rows = sorted(by_room[room], key=lambda c: -c.score)
-        lines += ["", f"{title} {len(rows)} of {len(check.criteria)} {scheme.analysed_method} criteria"]
-        for row in rows:
-            sentence = textwrap.shorten(row.sentence, width=90, placeholder="…")
-            lines.append(f"  {row.code:<6} {row.grade:<11} {row.score:.2f}  \"{sentence}\"")
-    unclear = check.unclear
-    lines += ["", f"Not clear from the proposal: {len(unclear)}"]
-    if unclear:
-        lines += textwrap.wrap(" ".join(c.code for c in unclear), width=96, initial_indent="  ", subsequent_indent="  ")
-        lines.append("  If the project should cover these, say in the proposal what it will do for them.")
-    lines += [
-        "",
-        "This compares the proposal's wording with the criteria; it cannot tell whether the report will evidence them.",
-    ]
-    return "\n".join(lines) + "\n"

@@ -220,7 +220,7 @@ def embedded_sentences(path: Path) -> list[str]:
     """What the analyser embeds for a report: each body section's sentences, then its heading."""
     from analyser.criteria import DEFAULT_SCHEME, load_scheme
     from analyser.extract import extract_document
-    from analyser.features import section_units
+    from analyser.match import section_units
     from analyser.segment import segment_document
     from analyser.wordcount import count_section_words
 

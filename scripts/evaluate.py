@@ -13,9 +13,13 @@ When the reports were part of the shipped model's training data, the shipped mod
 figures are optimistic; the script then also prints leave-one-report-out figures (a model
 retrained without each report in turn), which are the honest ones.
 
-    python scripts/evaluate.py                       # ../shared/eval/dev
+    python scripts/evaluate.py                       # eval/synthetic (kept in the repository)
+    python scripts/evaluate.py ../shared/eval/dev    # the team's labelled dev reports
     python scripts/evaluate.py path/to/labelled --formats docx
     python scripts/evaluate.py --json results.json
+
+The leave-one-report-out models are trained on the evaluated folder and eval/synthetic
+(``--training-folder`` to name others: give every folder the shipped model was trained on).
 """
 
 from __future__ import annotations
@@ -35,10 +39,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from analyser.criteria import load_scheme  # noqa: E402
 from analyser.embed import load_embedder  # noqa: E402
-from analyser.features import section_units  # noqa: E402
-from analyser.labelled import load_labelled  # noqa: E402
-from analyser.match import Matcher, MatchModel, Thresholds  # noqa: E402
-from analyser.training import ReportPairs, build_pairs, default_training_folders, honest_predictions, score_reports  # noqa: E402
+from analyser.match import Matcher, MatchModel, Thresholds, section_units  # noqa: E402
+from ksbtrain import DEFAULT_FOLDERS, ReportPairs, build_pairs, honest_predictions, load_labelled, score_reports  # noqa: E402
 
 
 def baseline_scores(pairs: list[ReportPairs], scheme, encoder) -> dict[str, list[np.ndarray]]:  # type: ignore[no-untyped-def]
@@ -105,7 +107,11 @@ def print_metrics(name: str, metrics, threshold_note: str = "") -> None:  # type
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("folder", nargs="?", type=Path, default=ROOT.parent / "shared" / "eval" / "dev")
+    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDERS[0], help="labelled report folder (default: eval/synthetic)")
+    parser.add_argument(
+        "--training-folder", action="append", type=Path, dest="training_folders",
+        help="labelled reports the shipped model was trained on, for the honest figures (repeat; default: FOLDER and eval/synthetic)",
+    )
     parser.add_argument("--formats", default="md,docx,pdf", help="comma-separated formats to evaluate")
     parser.add_argument("--scheme", default="st0071-highfield")
     parser.add_argument("--no-baselines", action="store_true")
@@ -123,7 +129,8 @@ def main() -> int:
     overlap = [r.id for r in reports if r.folder.name in trained_on]
     training_pairs = None
     if overlap:
-        training_reports = load_labelled(*default_training_folders(ROOT))
+        training_folders = args.training_folders or list(dict.fromkeys([args.folder.resolve(), *(f.resolve() for f in DEFAULT_FOLDERS)]))
+        training_reports = load_labelled(*training_folders)
         training_pairs = [build_pairs(r, scheme, encoder, matcher) for r in training_reports]
     codes = tuple(c.code for c in scheme.analysed_criteria)
     results: dict[str, object] = {"folder": str(args.folder), "reports": [r.id for r in reports], "formats": {}}

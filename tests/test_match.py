@@ -7,8 +7,8 @@ import pytest
 
 from analyser.criteria import load_scheme
 from analyser.datamodel import Block, Section
-from analyser.match import Matcher, Thresholds, compute_pair_table, find_claims
-from analyser.features import build_index, split_sentences
+from analyser.match import Matcher, Thresholds, build_index, compute_pair_table, find_claims, split_sentences
+from analyser.match.similarity import CriterionTexts, best_per_criterion, top_mean_per_criterion
 from analyser.wordcount import count_section_words
 
 
@@ -86,8 +86,6 @@ def test_thresholds_validate() -> None:
 
 
 def test_grouped_maxima_and_top_k_match_a_plain_loop() -> None:
-    from analyser.features import _group_max, _group_topk_mean
-
     rng = np.random.default_rng(7)
     owner = np.sort(rng.choice([0, 1, 3, 4, 6], size=40))  # groups 2 and 5 have no columns
     similarity = rng.uniform(-1, 1, size=(9, 40)).astype(np.float32)
@@ -98,5 +96,10 @@ def test_grouped_maxima_and_top_k_match_a_plain_loop() -> None:
         if columns.shape[1]:
             expected_max[:, group] = columns.max(axis=1)
             expected_top[:, group] = np.sort(columns, axis=1)[:, -3:].mean(axis=1)
-    assert np.allclose(_group_max(similarity, owner, 7), expected_max)
-    assert np.allclose(_group_topk_mean(similarity, owner, 7, 3), expected_top)
+    texts = CriterionTexts.of(np.zeros((40, 4), dtype=np.float32), owner, 7)
+    assert np.allclose(best_per_criterion(similarity, texts), expected_max)
+    assert np.allclose(top_mean_per_criterion(similarity, texts, 3), expected_top)
+    # Owners in any order give the same grouping (the content check lists its texts area by area, twice).
+    shuffle = rng.permutation(40)
+    shuffled = CriterionTexts.of(np.zeros((40, 4), dtype=np.float32), owner[shuffle], 7)
+    assert np.array_equal(best_per_criterion(similarity[:, shuffle], shuffled), best_per_criterion(similarity, texts))

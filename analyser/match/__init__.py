@@ -1,0 +1,122 @@
+"""Sections x criteria -> suggestions, criterion statuses and evidence sentences.
+
+A small learned model (``models/matcher.json``, trained by ``scripts/train.py``) turns the
+similarity features of :mod:`analyser.match.features` into a calibrated probability that a body
+section evidences a criterion; :mod:`analyser.match.decide` turns those into suggestions,
+statuses and evidence. The package, one module per concept:
+
+    sentences   text -> sentences with their spans; a section's sentences (SectionUnits)
+    similarity  the one scorer of sentences against criterion texts (CriterionTexts)
+    index       a scheme's criteria embedded once (CriteriaIndex), the evidence bank
+    features    the named pair features (FEATURES, FEATURE_NAMES)
+    pairs       a report's sections embedded once and scored against every criterion (PairTable)
+    model       the learned model and its file format ksb-matcher/1 (MatchModel, Thresholds)
+    decide      statuses, evidence, the marking-limit rule
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..datamodel import CriterionResult, Scheme, Section, Suggestion
+from ..embed import TextEncoder
+from .decide import criterion_probabilities, decide, find_claims
+from .features import FEATURE_NAMES, FEATURES, Feature, SentenceScores
+from .index import BankRow, CriteriaIndex, build_index, load_evidence_bank
+from .model import MODEL_SCHEMA, MatchModel, Thresholds, default_model_path
+from .pairs import PairTable, SectionVectors, compute_pair_table, embed_sections
+from .sentences import SectionUnits, document_sentences, section_units, split_sentences
+from .similarity import CriterionTexts, score_criteria
+
+__all__ = [
+    "FEATURES",
+    "FEATURE_NAMES",
+    "MODEL_SCHEMA",
+    "BankRow",
+    "CriteriaIndex",
+    "CriterionTexts",
+    "Feature",
+    "MatchModel",
+    "Matcher",
+    "PairTable",
+    "SectionUnits",
+    "SectionVectors",
+    "SentenceScores",
+    "Thresholds",
+    "build_index",
+    "compute_pair_table",
+    "criterion_probabilities",
+    "decide",
+    "default_model_path",
+    "document_sentences",
+    "embed_sections",
+    "find_claims",
+    "load_evidence_bank",
+    "score_criteria",
+    "section_units",
+    "split_sentences",
+]
+
+
+class Matcher:
+    """Scores a report's body sections against a scheme's analysed criteria."""
+
+    def __init__(self, model: MatchModel | None = None, *, bank: list[BankRow] | None = None) -> None:
+        self.model = model
+        self.bank = bank
+        self._indexes: dict[str, CriteriaIndex] = {}
+
+    def _model(self) -> MatchModel:
+        if self.model is None:
+            self.model = MatchModel.load()
+        return self.model
+
+    def index_for(self, scheme: Scheme, encoder: TextEncoder) -> CriteriaIndex:
+        key = f"{scheme.id}:{id(encoder)}"
+        if key not in self._indexes:
+            if self.bank is None:
+                self.bank = load_evidence_bank()
+            self._indexes[key] = build_index(scheme, encoder, bank=self._bank_for(scheme))
+        return self._indexes[key]
+
+    def _model_for(self, scheme: Scheme) -> MatchModel:
+        """The trained model, or its generic twin for a scheme that has only its criteria's own words."""
+        model = self._model()
+        has_prototypes = any(c.examples for c in scheme.analysed_criteria)
+        in_bank = {row[0] for row in self._bank_for(scheme)} & {c.code for c in scheme.analysed_criteria}
+        if not has_prototypes and not in_bank and model.generic is not None:
+            return model.generic
+        return model
+
+    def _same_as(self, scheme: Scheme) -> dict[str, str]:
+        """This scheme's codes -> the model's own codes with the same criterion text (``same_as``), if any."""
+        if scheme.cross_reference is None or scheme.cross_reference != self._model().card.get("scheme", scheme.cross_reference):
+            return {}
+        return dict(scheme.same_as)
+
+    def _bank_for(self, scheme: Scheme) -> list[BankRow]:
+        """The evidence bank, with the rows of a cross-referenced criterion copied to this scheme's code."""
+        bank = self.bank or []
+        same_as = self._same_as(scheme)
+        if not same_as:
+            return bank
+        rows_by_code: dict[str, list[BankRow]] = {}
+        for row in bank:
+            rows_by_code.setdefault(row[0], []).append(row)
+        copied = [(code, text, source) for code, other in same_as.items() for _, text, source in rows_by_code.get(other, [])]
+        return bank + copied
+
+    def match(
+        self, sections: tuple[Section, ...], scheme: Scheme, encoder: TextEncoder, *, embedded: SectionVectors | None = None
+    ) -> tuple[dict[int, tuple[Suggestion, ...]], tuple[CriterionResult, ...]]:
+        """Suggestions per body section and a result per criterion (``embedded``: sentences already embedded)."""
+        model = self._model_for(scheme)
+        index = self.index_for(scheme, encoder)
+        table = compute_pair_table(sections, index, encoder, embedded=embedded)
+        same_as = self._same_as(scheme)
+        model_codes = tuple(same_as.get(code, code) for code in table.codes)  # a same_as criterion takes its twin's bias
+        probabilities = model.predict(table.features.astype(np.float64), model_codes) if len(table.codes) else np.zeros(0)
+        return decide(sections, scheme, table, probabilities, model.thresholds)
+
+    decide = staticmethod(decide)  # Matcher.decide(sections, scheme, table, probabilities, thresholds), as before
+

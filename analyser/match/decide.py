@@ -1,0 +1,162 @@
+"""Pair probabilities -> suggestions per section, a status per criterion, and the evidence sentences.
+
+- a section's suggestions are the criteria at or above the ``suggest`` threshold;
+- a criterion is ``evidenced`` when its best section within the marking limit reaches the
+  ``evidenced`` threshold, ``review`` when it reaches ``review``, else ``gap``; evidence found
+  only after the marking limit gives a ``gap`` with ``beyond_limit_only``;
+- evidence is the sentences of the credited sections that score highest for the criterion.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..datamodel import CriterionResult, Evidence, Scheme, Section, Suggestion
+from .features import SentenceScores
+from .model import Thresholds
+from .pairs import PairTable
+from .sentences import CRITERION_CODE
+
+__all__ = ["criterion_probabilities", "decide", "find_claims"]
+
+_EVIDENCE_SECTIONS = 3  # credited sections quoted per criterion
+_EVIDENCE_PER_SECTION = 2
+_EVIDENCE_MARGIN = 0.08  # a second sentence is quoted when it scores within this of the best
+
+
+def find_claims(sections: tuple[Section, ...], codes: tuple[str, ...]) -> dict[str, bool] | None:
+    """What the report claims: criterion codes in its own text or mapping table (None: no claims)."""
+    known = set(codes)
+    found: set[str] = set()
+    for section in sections:
+        found.update(code for code in CRITERION_CODE.findall(section.heading) if code in known)
+        for block in section.blocks:
+            found.update(code for code in CRITERION_CODE.findall(block.text) if code in known)
+    if not found:
+        return None
+    return {code: code in found for code in codes}
+
+
+def _best_sentence_start(scores: SentenceScores, column: int) -> int | None:
+    if scores.score.shape[0] == 0:
+        return None
+    return scores.units.start_words[int(scores.score[:, column].argmax())]
+
+
+def _pools(
+    pair: dict[tuple[int, str], float], by_index: dict[int, Section], table: PairTable, code: str, column: int, maximum: int | None
+) -> tuple[list[tuple[float, int]], list[tuple[float, int]]]:
+    """(probability, section) for one criterion, split into within and beyond the marking limit.
+
+    A section counts as beyond when it starts after the limit, or when the sentence that best
+    evidences the criterion starts after it.
+    """
+    within: list[tuple[float, int]] = []
+    beyond: list[tuple[float, int]] = []
+    for section_index in sorted({s for s, _ in pair}):
+        p = pair[(section_index, code)]
+        best_start = _best_sentence_start(table.sentence_scores[section_index], column)
+        counts = not by_index[section_index].beyond_limit and (maximum is None or best_start is None or best_start < maximum)
+        (within if counts else beyond).append((p, section_index))
+    return within, beyond
+
+
+def _pair_probabilities(table: PairTable, probabilities: np.ndarray) -> dict[tuple[int, str], float]:
+    return {(section, code): float(p) for section, code, p in zip(table.sections, table.codes, probabilities)}
+
+
+def criterion_probabilities(sections: tuple[Section, ...], scheme: Scheme, table: PairTable, probabilities: np.ndarray) -> dict[str, float]:
+    """Each criterion's best probability within the marking limit (what its status is decided on)."""
+    by_index = {s.index: s for s in sections}
+    pair = _pair_probabilities(table, probabilities)
+    result = {}
+    for column, criterion in enumerate(scheme.analysed_criteria):
+        within, _ = _pools(pair, by_index, table, criterion.code, column, scheme.word_maximum)
+        result[criterion.code] = max((p for p, _ in within), default=0.0)
+    return result
+
+
+def _evidence(scores: SentenceScores, column: int, section_index: int, probability: float) -> list[Evidence]:
+    """The sentences of a section that most resemble the criterion's evidence, with their spans in the section."""
+    if scores.score.shape[0] == 0:
+        return []
+    column_scores = scores.score[:, column]
+    order = np.argsort(-column_scores)[:_EVIDENCE_PER_SECTION]
+    best = float(column_scores[order[0]])
+    chosen = []
+    for rank, row in enumerate(order):
+        value = float(column_scores[row])
+        if rank > 0 and value < best - _EVIDENCE_MARGIN:
+            break
+        # The sentence's own strength, scaled by how sure the section-level model is.
+        strength = max(0.0, min(1.0, probability * (value / best if best > 0 else 0.0)))
+        start, end = scores.units.spans[row]
+        chosen.append(Evidence(section=section_index, text=scores.units.sentences[row], score=round(strength, 4), start=start, end=end))
+    return chosen
+
+
+def decide(
+    sections: tuple[Section, ...],
+    scheme: Scheme,
+    table: PairTable,
+    probabilities: np.ndarray,
+    thresholds: Thresholds,
+) -> tuple[dict[int, tuple[Suggestion, ...]], tuple[CriterionResult, ...]]:
+    """Turn pair probabilities into suggestions per body section and a result per criterion."""
+    by_index = {s.index: s for s in sections}
+    codes = tuple(c.code for c in scheme.analysed_criteria)
+    code_position = {code: i for i, code in enumerate(codes)}
+    pair = _pair_probabilities(table, probabilities)
+    claims = find_claims(sections, codes)
+    maximum = scheme.word_maximum
+    results = []
+    forced: set[tuple[int, str]] = set()  # an evidenced criterion is always suggested for its best section
+    for criterion in scheme.analysed_criteria:
+        code = criterion.code
+        column = code_position[code]
+        within, beyond = _pools(pair, by_index, table, code, column, maximum)
+        p_within = max((p for p, _ in within), default=0.0)
+        p_beyond = max((p for p, _ in beyond), default=0.0)
+        if p_within >= thresholds.evidenced:
+            status = "evidenced"
+        elif p_within >= thresholds.review:
+            status = "review"
+        else:
+            status = "gap"
+        beyond_only = status == "gap" and p_beyond >= thresholds.review
+        if status != "gap":
+            # The sections put forward for it, or at least its best one.
+            credited = sorted((item for item in within if item[0] >= thresholds.suggest), reverse=True)
+            credited = credited or sorted(within, reverse=True)[:1]
+        elif beyond_only:
+            credited = sorted((item for item in beyond if item[0] >= thresholds.review), reverse=True)
+        else:
+            credited = []
+        if status == "evidenced":
+            forced.add((credited[0][1], code))
+        evidence = []
+        for p, section_index in credited[:_EVIDENCE_SECTIONS]:
+            evidence.extend(_evidence(table.sentence_scores[section_index], column, section_index, p))
+        results.append(
+            CriterionResult(
+                code=code,
+                grade=criterion.grade,
+                status=status,  # type: ignore[arg-type]
+                score=round(max(p_within, p_beyond) if beyond_only else p_within, 4),
+                sections=tuple(sorted(section_index for _, section_index in credited)),
+                beyond_limit_only=beyond_only,
+                claimed=None if claims is None else claims[code],
+                evidence=tuple(evidence),
+            )
+        )
+    suggestions: dict[int, tuple[Suggestion, ...]] = {}
+    for section in sections:
+        if section.part != "body":
+            continue
+        chosen = [
+            Suggestion(code=code, score=round(pair[(section.index, code)], 4))
+            for code in codes
+            if pair.get((section.index, code), 0.0) >= thresholds.suggest or (section.index, code) in forced
+        ]
+        suggestions[section.index] = tuple(sorted(chosen, key=lambda s: (-s.score, code_position[s.code])))
+    return suggestions, tuple(results)

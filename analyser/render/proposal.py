@@ -1,0 +1,86 @@
+"""Writers for a proposal check: the ``ksb-proposal/1`` JSON document and the terminal summary."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+from ..proposal import ROOM_LIKELY, ROOM_POSSIBLE, ProposalCheck
+
+__all__ = ["PROPOSAL_SCHEMA", "proposal_to_dict", "proposal_to_json", "proposal_to_text"]
+
+PROPOSAL_SCHEMA = "ksb-proposal/1"
+
+
+def proposal_to_dict(check: ProposalCheck) -> dict[str, object]:
+    """The proposal check as a JSON-ready mapping (schema ``ksb-proposal/1``)."""
+    return {
+        "schema": PROPOSAL_SCHEMA,
+        "source": {"path": str(check.path), "format": check.format, "sha256": check.sha256},
+        "scheme": {"id": check.scheme.id, "standard": check.scheme.standard, "method": check.scheme.analysed_method},
+        "word_count": {
+            "words": check.words,
+            "minimum": check.minimum,
+            "maximum": check.maximum,
+            "status": check.status,
+            "rule": check.rule,
+        },
+        "criteria": [
+            {"code": c.code, "grade": c.grade, "room": c.room, "score": c.score, "sentence": c.sentence}
+            for c in check.criteria
+        ],
+        "summary": {
+            "likely": [c.code for c in check.likely],
+            "possible": [c.code for c in check.possible],
+            "unclear": [c.code for c in check.unclear],
+            "total": len(check.criteria),
+        },
+        "thresholds": {"likely": ROOM_LIKELY, "possible": ROOM_POSSIBLE},
+    }
+
+
+def proposal_to_json(check: ProposalCheck, *, indent: int | None = 2) -> str:
+    """The proposal check as JSON text (no newline at the end)."""
+    return json.dumps(proposal_to_dict(check), indent=indent, ensure_ascii=False)
+
+
+def _limit_text(check: ProposalCheck) -> str:
+    if check.status == "no limit":
+        return "no limit set by this scheme"
+    if check.minimum is not None and check.maximum is not None:
+        return f"{check.status} the {check.minimum:,}–{check.maximum:,} range"
+    if check.maximum is not None:
+        return f"{check.status} the limit of {check.maximum:,}"
+    return f"{check.status} the minimum of {check.minimum:,}"
+
+
+def proposal_to_text(check: ProposalCheck) -> str:
+    """A terminal summary: words against the limit, then the criteria by how much room the project seems to give."""
+    scheme = check.scheme
+    lines = [
+        f"{check.path.name}  ·  project proposal  ·  {scheme.standard} {scheme.analysed_method}  ·  scheme {scheme.id}",
+        "",
+        f"Words  {check.words:,}  ({_limit_text(check)})",
+        f"       {check.rule}",
+    ]
+    groups = (
+        ("likely", "Room for: the proposed project looks likely to give room for"),
+        ("possible", "Possible room: the proposal touches on"),
+    )
+    by_room = {"likely": check.likely, "possible": check.possible}
+    for room, title in groups:
+        rows = sorted(by_room[room], key=lambda c: -c.score)
+        lines += ["", f"{title} {len(rows)} of {len(check.criteria)} {scheme.analysed_method} criteria"]
+        for row in rows:
+            sentence = textwrap.shorten(row.sentence, width=90, placeholder="…")
+            lines.append(f"  {row.code:<6} {row.grade:<11} {row.score:.2f}  \"{sentence}\"")
+    unclear = check.unclear
+    lines += ["", f"Not clear from the proposal: {len(unclear)}"]
+    if unclear:
+        lines += textwrap.wrap(" ".join(c.code for c in unclear), width=96, initial_indent="  ", subsequent_indent="  ")
+        lines.append("  If the project should cover these, say in the proposal what it will do for them.")
+    lines += [
+        "",
+        "This compares the proposal's wording with the criteria; it cannot tell whether the report will evidence them.",
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,73 @@
+"""The content check: report areas covered by body sections, annexes referred to. Built by hand with the fake encoder."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from analyser.content import COVERED, check_content
+from analyser.criteria import load_scheme
+from analyser.datamodel import Block, Section
+from analyser.match import embed_sections
+from analyser.wordcount import count_section_words
+
+
+def _sections(*specs: tuple[str, str, str]) -> tuple[Section, ...]:
+    built = tuple(
+        Section(index=i, heading=heading, level=2, part=part, blocks=(Block(text=text),))  # type: ignore[arg-type]
+        for i, (heading, part, text) in enumerate(specs)
+    )
+    return count_section_words(built, maximum=2750)
+
+
+@pytest.fixture(scope="module")
+def scheme():
+    return replace(load_scheme(), report_areas=("The situation", "Customer feedback", "Quantum chromodynamics"))
+
+
+def test_areas_covered_by_body_sections(scheme, fake_encoder) -> None:
+    sections = _sections(
+        ("What happened", "body", "The complaint was about a problem the customer had; this is what happened and why it mattered."),
+        ("Feedback", "body", "The customer gave feedback about the service and said how they felt about the outcome."),
+        ("Other", "body", "Nothing relevant in these few words."),
+    )
+    check = check_content(sections, scheme, fake_encoder, embed_sections(sections, fake_encoder))
+    areas = {a.area: a for a in check.areas}
+    assert [a.area for a in check.areas] == list(scheme.report_areas)
+    assert areas["The situation"].covered and areas["The situation"].sections[0] == 0
+    assert areas["Customer feedback"].covered and 1 in areas["Customer feedback"].sections
+    assert not areas["Quantum chromodynamics"].covered and areas["Quantum chromodynamics"].sections == ()
+    assert all(0.0 <= a.score <= 1.0 for a in check.areas)
+    assert all(a.covered == (a.score >= COVERED) for a in check.areas)
+    assert check.as_dict()["missing_areas"] == ["Quantum chromodynamics"]
+
+
+def test_sections_beyond_the_limit_cover_nothing(scheme, fake_encoder) -> None:
+    long_text = " ".join(["word"] * 2800) + "."
+    sections = _sections(
+        ("Long", "body", long_text),
+        ("Feedback", "body", "The customer gave feedback about the service and said how they felt about the outcome."),
+    )
+    assert sections[1].beyond_limit
+    check = check_content(sections, scheme, fake_encoder, embed_sections(sections, fake_encoder))
+    feedback = next(a for a in check.areas if a.area == "Customer feedback")
+    assert 1 not in feedback.sections
+
+
+def test_annexes_referred_to(scheme, fake_encoder) -> None:
+    sections = _sections(
+        ("Actions", "body", "I surveyed customers (see Annex A for the questions) and wrote up the results."),
+        ("Annex A: survey", "annex", "Question one."),
+        ("Appendix 2 - emails", "annex", "Emails."),
+        ("Supporting documents", "annex", "Notes."),
+    )
+    check = check_content(sections, scheme, fake_encoder, embed_sections(sections, fake_encoder))
+    assert [(a.label, a.referred_to) for a in check.annexes] == [("Annex A", True), ("Appendix 2", False), ("Supporting documents", True)]
+    assert check.as_dict()["annexes_not_referred_to"] == ["Appendix 2 - emails"]
+
+
+def test_an_appendix_letter_matches_an_annex_mention(scheme, fake_encoder) -> None:
+    sections = _sections(("Body", "body", "The rota is in Annex B of this report."), ("Appendix B", "annex", "Rota."))
+    check = check_content(sections, scheme, fake_encoder, embed_sections(sections, fake_encoder))
+    assert check.annexes[0].referred_to is True
