@@ -33,10 +33,10 @@ golden: setup
 	$(PY) -m pytest -q tests/test_golden.py --update-golden
 
 evaluate: setup
-	$(PY) scripts/evaluate.py
+	$(PY) scripts/evaluate.py ../shared/eval/dev
 
 train: setup
-	$(PY) scripts/train.py
+	$(PY) scripts/train.py ../shared/eval/dev eval/synthetic
 
 bench: setup
 	$(PY) scripts/bench.py

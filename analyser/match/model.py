@@ -29,6 +29,7 @@ import numpy as np
 from ..atomic import write_atomic
 from ..errors import AnalyserError
 from .features import FEATURE_NAMES
+from .files import default_model_path, models_dir
 
 __all__ = ["MODEL_SCHEMA", "MatchModel", "Thresholds", "default_model_path", "models_dir"]
 
@@ -36,15 +37,6 @@ MODEL_SCHEMA = "ksb-matcher/1"
 _KIND = "logistic regression on standardised similarity features + per-criterion bias"
 _GENERIC_USE = "schemes whose criteria have no prototypes and no evidence bank (only their own words)"
 _CARD_KEYS = ("trained_on", "metrics", "created", "scheme")
-
-
-def models_dir() -> Path:
-    """The repository's ``models/`` folder (learned artefacts)."""
-    return Path(__file__).resolve().parents[2] / "models"
-
-
-def default_model_path() -> Path:
-    return models_dir() / "matcher.json"
 
 
 @dataclass(frozen=True)

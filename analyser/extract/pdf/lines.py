@@ -14,7 +14,7 @@ import ctypes
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -23,7 +23,7 @@ import pypdfium2.raw as pdfium_c
 from ...errors import InputError
 from ..settings import PdfSettings
 
-__all__ = ["BULLET", "FontCache", "Line", "Run", "read_page"]
+__all__ = ["BULLET", "FontCache", "Line", "Paragraph", "Run", "read_page"]
 
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demibold|demi\b|extrabold|ultrabold", re.I)
 #: A bullet glyph starting a line; U+F000-F8FF is where symbol fonts (Wingdings, Symbol) put theirs.
@@ -310,3 +310,10 @@ def _line_from_runs(runs: list[Run], text: str, page: int, open_end: bool) -> Li
     )
 
 
+@dataclass
+class Paragraph:
+    """Consecutive lines that make one block."""
+
+    lines: list[Line] = field(default_factory=list)
+    text: str = ""
+    marker: str = ""  # "bullet" / "number" for a list item, "table" for a table

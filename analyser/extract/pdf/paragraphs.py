@@ -9,10 +9,9 @@ or number.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .layout import Layout, heading_style, same_style
-from .lines import BULLET, Line
+from .lines import BULLET, Line, Paragraph
 from .tables import table_regions, table_text
 from .words import Vocabulary, join_lines, split_word
 
@@ -20,15 +19,6 @@ __all__ = ["Paragraph", "build_paragraphs"]
 
 _DASH_BULLET = re.compile(r"^([-–—*])\s+")
 _NUMBER_MARKER = re.compile(r"^(\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+")
-
-
-@dataclass
-class Paragraph:
-    """Consecutive lines that make one block."""
-
-    lines: list[Line] = field(default_factory=list)
-    text: str = ""
-    marker: str = ""  # "bullet" / "number" for a list item, "table" for a table
 
 
 def build_paragraphs(lines: list[Line], layout: Layout) -> list[Paragraph]:

@@ -9,13 +9,10 @@ those pieces are glued when they make a word seen elsewhere.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from .layout import Layout
-from .lines import Line
+from .lines import Line, Paragraph
 
-if TYPE_CHECKING:
-    from .paragraphs import Paragraph
 
 __all__ = ["Vocabulary", "join_lines", "resolve_hyphens", "split_word"]
 
