@@ -17,9 +17,9 @@ What it does, in one run on one machine:
    ``model.encode`` once loaded.
 3. Cold ``ksb analyse REPORT --format json`` (new process, JSON to stdout), per backend
    (``KSB_BACKEND=onnx|torch``), with its peak memory (ru_maxrss from wait4).
-4. Per-stage times inside one process (import, model load, criteria, extraction,
-   segmentation, embedding, matching, rendering), first and warm, and the warm per-report
-   time of the real ``analyse`` + JSON rendering.
+4. Per-stage times inside one process (import, model load, criteria, then the Analyser's own
+   stages as it times them: extract, segment, count, embed, match, content, claims, summarise;
+   then JSON rendering), first and warm, and the warm per-report total.
 5. ``ksb batch`` over the cohort with --jobs 1 and --jobs 2 (peak memory = largest sum of the
    RSS of the process tree, sampled every 50 ms).
 
@@ -338,19 +338,17 @@ def median(values: list[float]) -> float:
 
 
 def child_stages(backend: str, paths: list[str]) -> None:
-    """Per-stage times in this (new) process for PATH:REPEATS arguments; prints JSON."""
+    """Per-stage times in this (new) process for PATH:REPEATS arguments; prints JSON.
+
+    The stages are the Analyser's own (``analyser.pipeline.STAGES``), timed by the Analyser itself
+    (``Run.timings``): nothing here re-implements the pipeline.
+    """
     clock = time.perf_counter
     timing: dict[str, Any] = {}
     begin = clock()
-    from analyser.criteria import DEFAULT_SCHEME, load_scheme
-    from analyser.datamodel import Analysis
     from analyser.embed import load_embedder
-    from analyser.extract import extract_document
-    from analyser.match import Matcher, compute_pair_table, embed_sections
-    from analyser.pipeline import analyse
+    from analyser.pipeline import Analyser, Run
     from analyser.render.json import to_json
-    from analyser.segment import segment_document
-    from analyser.wordcount import count_section_words, summarise_word_count
 
     timing["import"] = clock() - begin
     begin = clock()
@@ -358,47 +356,32 @@ def child_stages(backend: str, paths: list[str]) -> None:
     embedder.warm_up()
     timing["model load"] = clock() - begin
     begin = clock()
-    scheme = load_scheme(DEFAULT_SCHEME)
-    matcher = Matcher()
-    model = matcher._model()
-    index = matcher.index_for(scheme, embedder)
+    analyser = Analyser(encoder=embedder)
+    analyser.warm_up()  # the scheme, the matcher and its criteria index (from the disk cache)
     timing["criteria + index"] = clock() - begin
     reports: dict[str, Any] = {}
     for spec in paths:
         name, _, count = spec.rpartition(":")
         path, repeats = Path(name), int(count)
         runs: list[dict[str, float]] = []
-        for _ in range(repeats + 1):
-            stage: dict[str, float] = {}
+        whole: list[float] = []
+        pages = None
+        for attempt in range(repeats + 1):
             start = clock()
-            document = extract_document(path)
-            stage["extraction"] = clock() - start
+            run = Run(path=path)
+            analysis = analyser.run(run)
             mark = clock()
-            sections = count_section_words(segment_document(document), maximum=scheme.word_maximum)
-            word_count = summarise_word_count(sections, scheme=scheme)
-            stage["segmentation"] = clock() - mark
-            mark = clock()
-            embedded = embed_sections(sections, embedder)
-            stage["embedding"] = clock() - mark
-            mark = clock()
-            table = compute_pair_table(sections, index, embedded=embedded)
-            probabilities = model.predict(table.features.astype("float64"), table.codes)
-            suggestions, criteria = matcher.decide(sections, scheme, table, probabilities, model.thresholds)
-            stage["matching"] = clock() - mark
-            mark = clock()
-            to_json(Analysis(document=document, scheme=scheme, sections=sections, word_count=word_count, suggestions=suggestions, criteria=criteria))
+            to_json(analysis)
+            stage = dict(run.timings)
             stage["rendering"] = clock() - mark
             stage["total"] = clock() - start
-            stage["sentences"] = float(len(embedded.vectors))
+            stage["sentences"] = float(len(run.embedded.vectors)) if run.embedded is not None else 0.0
             runs.append(stage)
-        to_json(analyse(path, encoder=embedder))  # warm the pipeline's own matcher
-        whole = []
-        for _ in range(max(repeats, 1)):
-            start = clock()
-            to_json(analyse(path, encoder=embedder))
-            whole.append(clock() - start)
+            if attempt:
+                whole.append(stage["total"])
+            pages = analysis.document.pages
         warm = {key: median([r[key] for r in runs[1:]]) for key in runs[0]} if repeats else runs[0]
-        reports[path.name] = {"first": runs[0], "warm": warm, "analyse_warm": median(whole), "pages": document.pages}
+        reports[path.name] = {"first": runs[0], "warm": warm, "analyse_warm": median(whole or [runs[0]["total"]]), "pages": pages}
     timing["reports"] = reports
     import resource
 
@@ -588,7 +571,9 @@ def render(results: dict[str, Any]) -> str:
             "Per report: first run / warm median, seconds:"
         )
         lines.append("")
-        names = ["extraction", "segmentation", "embedding", "matching", "rendering", "total"]
+        from analyser.pipeline import STAGES
+
+        names = [*STAGES, "rendering", "total"]
         lines.append("| report | " + " | ".join(names) + " | warm `analyse`+JSON | floor encode-only | ratio |")
         lines.append("|---|" + "---:|" * (len(names) + 3))
         for report, data in info["reports"].items():
@@ -599,7 +584,7 @@ def render(results: dict[str, Any]) -> str:
             lines.append(f"| {report} | " + " | ".join(cells) + f" | {data['analyse_warm']:.3f} | {floor_encode or float('nan'):.2f} | {ratio} |")
         for report, data in info["reports"].items():
             if data.get("pages"):
-                lines.append(f"PDF extraction, {report}: {1000 * data['warm']['extraction'] / data['pages']:.1f} ms per page ({data['pages']} pages).")
+                lines.append(f"PDF extraction, {report}: {1000 * data['warm']['extract'] / data['pages']:.1f} ms per page ({data['pages']} pages).")
         reports = info["reports"]
         if "report-2.5k.docx" in reports and "report-20k.docx" in reports:
             small, large = reports["report-2.5k.docx"], reports["report-20k.docx"]
