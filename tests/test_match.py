@@ -7,7 +7,8 @@ import pytest
 
 from analyser.criteria import load_scheme
 from analyser.datamodel import Block, Section
-from analyser.match import Matcher, Thresholds, build_index, compute_pair_table, find_claims, split_sentences
+from analyser.claims import find_claims
+from analyser.match import Matcher, Thresholds, build_index, compute_pair_table, split_sentences
 from analyser.match.similarity import CriterionTexts, best_per_criterion, top_mean_per_criterion
 from analyser.wordcount import count_section_words
 

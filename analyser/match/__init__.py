@@ -20,7 +20,7 @@ import numpy as np
 
 from ..datamodel import CriterionResult, Scheme, Section, Suggestion
 from ..embed import TextEncoder
-from .decide import criterion_probabilities, decide, find_claims
+from .decide import criterion_probabilities, decide
 from .features import FEATURE_NAMES, FEATURES, Feature, SentenceScores
 from .index import BankRow, CriteriaIndex, build_index, load_evidence_bank
 from .model import MODEL_SCHEMA, MatchModel, Thresholds, default_model_path
@@ -50,7 +50,6 @@ __all__ = [
     "default_model_path",
     "document_sentences",
     "embed_sections",
-    "find_claims",
     "load_evidence_bank",
     "score_criteria",
     "section_units",

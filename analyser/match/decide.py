@@ -15,26 +15,13 @@ from ..datamodel import CriterionResult, Evidence, Scheme, Section, Suggestion
 from .features import SentenceScores
 from .model import Thresholds
 from .pairs import PairTable
-from .sentences import CRITERION_CODE
+from ..claims import find_claims
 
-__all__ = ["criterion_probabilities", "decide", "find_claims"]
+__all__ = ["criterion_probabilities", "decide"]
 
 _EVIDENCE_SECTIONS = 3  # credited sections quoted per criterion
 _EVIDENCE_PER_SECTION = 2
 _EVIDENCE_MARGIN = 0.08  # a second sentence is quoted when it scores within this of the best
-
-
-def find_claims(sections: tuple[Section, ...], codes: tuple[str, ...]) -> dict[str, bool] | None:
-    """What the report claims: criterion codes in its own text or mapping table (None: no claims)."""
-    known = set(codes)
-    found: set[str] = set()
-    for section in sections:
-        found.update(code for code in CRITERION_CODE.findall(section.heading) if code in known)
-        for block in section.blocks:
-            found.update(code for code in CRITERION_CODE.findall(block.text) if code in known)
-    if not found:
-        return None
-    return {code: code in found for code in codes}
 
 
 def _best_sentence_start(scores: SentenceScores, column: int) -> int | None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from ..datamodel import Section
-from .sentences import CRITERION_CODE, SectionUnits
+from .sentences import SectionUnits
 from .similarity import best_per_criterion, similarity, text_similarity, top_mean_per_criterion
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -164,7 +164,7 @@ def section_signals(
     section_vector = sentence_vectors.mean(axis=0)
     section_vector /= max(float(np.linalg.norm(section_vector)), 1e-9)
     text = " ".join(units.sentences).lower()
-    codes_in_text = set(CRITERION_CODE.findall(" ".join(units.sentences) + " " + section.heading))
+    codes_in_text = index.code_finder.find(" ".join(units.sentences) + " " + section.heading)
     heading_desc = np.zeros(count, dtype=np.float32)
     heading_ex = np.zeros(count, dtype=np.float32)
     if heading_vector is not None:

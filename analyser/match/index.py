@@ -19,6 +19,7 @@ from ..atomic import write_atomic
 from ..datamodel import Scheme
 from ..embed import TextEncoder
 from ..errors import AnalyserError
+from ..claims import CodeFinder
 from .files import default_bank_path
 from .similarity import CriterionTexts
 
@@ -83,6 +84,7 @@ class CriteriaIndex:
     cues: tuple[tuple[str, ...], ...]
     example_centroids: np.ndarray  # (C, D)
     bank: CriterionTexts
+    code_finder: CodeFinder  # the scheme's own codes, found as whole tokens (analyser.claims)
     bank_source: tuple[str, ...] = ()
 
     @property
@@ -138,5 +140,6 @@ def build_index(scheme: Scheme, encoder: TextEncoder, *, bank: list[BankRow] | N
         cues=tuple(tuple(c.cues) for c in criteria),
         example_centroids=_centroids(example_texts),
         bank=CriterionTexts.of(bank_vectors, [owner for owner, _, _ in bank_rows], count),
+        code_finder=CodeFinder(c.code for c in criteria),
         bank_source=tuple(source for _, _, source in bank_rows),
     )

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from ..datamodel import Document, Section
 from ..wordcount import count_words
 
-__all__ = ["CRITERION_CODE", "Sentence", "SectionUnits", "document_sentences", "section_units", "sentence_spans", "split_sentences"]
+__all__ = ["Sentence", "SectionUnits", "document_sentences", "section_units", "sentence_spans", "split_sentences"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9£$€])")
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|Mr|Mrs|Ms|Dr|No|vs|approx|Ltd|St|Co|Inc|p|pp|ref|incl)\.$", re.IGNORECASE)
-CRITERION_CODE = re.compile(r"\b([KSB][1-9]\.[0-9]{1,2})\b")  # a criterion code written in the text ("K1.2", "S5.4")
 
 
 @dataclass(frozen=True)
