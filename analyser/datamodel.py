@@ -285,6 +285,7 @@ class CriterionResult:
     beyond_limit_only: bool
     claimed: bool | None
     evidence: tuple[Evidence, ...]
+    nearest: Evidence | None = None  # a gap's closest sentence (its section's best), for next steps
 
 
 @dataclass(frozen=True)
@@ -364,6 +365,7 @@ class Analysis:
     summary: Summary
     claims: ClaimComparison
     content: object | None = None
+    next_steps: tuple = ()  # analyser.guidance.NextStep, in the order that matters
 
     def section(self, index: int) -> Section:
         """The section with this index."""

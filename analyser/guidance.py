@@ -11,12 +11,12 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from .datamodel import Analysis, CriterionResult, WordCount
+from .datamodel import CriterionResult, Scheme, Section, WordCount
 
 __all__ = ["Nearest", "NextStep", "next_steps", "score_words", "word_count_words"]
 
 #: A gap's nearest section is named only when its best sentence scores at least this (the matcher's probability).
-NEAREST_FLOOR = 0.05
+NEAREST_FLOOR = 0.02
 
 
 @dataclass(frozen=True)
@@ -85,12 +85,12 @@ def word_count_words(word_count: WordCount, *, limit_bites: int = 0) -> str:
     return text
 
 
-def _nearest(analysis: Analysis, result: CriterionResult) -> Nearest | None:
+def _nearest(sections: dict[int, Section], result: CriterionResult) -> Nearest | None:
     """Where the criterion comes closest: its evidence for a review item, the matcher's nearest miss for a gap."""
-    candidate = result.evidence[0] if result.evidence else getattr(result, "nearest", None)
+    candidate = result.evidence[0] if result.evidence else result.nearest
     if candidate is None or candidate.score < NEAREST_FLOOR:
         return None
-    section = analysis.section(candidate.section)
+    section = sections[candidate.section]
     return Nearest(section=section.index, heading=section.heading, text=candidate.text, score=candidate.score)
 
 
@@ -107,17 +107,18 @@ def _advice(result: CriterionResult, nearest: Nearest | None) -> str:
     )
 
 
-def next_steps(analysis: Analysis) -> tuple[NextStep, ...]:
+def next_steps(scheme: Scheme, sections: tuple[Section, ...], results: tuple[CriterionResult, ...]) -> tuple[NextStep, ...]:
     """Every criterion that needs something, in the order that matters (see the module docstring)."""
-    grades = [g for g in ("pass", "distinction") if any(r.grade == g for r in analysis.criteria)]
+    by_index = {s.index: s for s in sections}
+    grades = [g for g in ("pass", "distinction") if any(r.grade == g for r in results)]
     order = [(grade, status) for grade in grades for status in ("gap", "review")]
     steps = []
     for grade, status in order:
-        for result in analysis.criteria:
+        for result in results:
             if result.grade != grade or result.status != status:
                 continue
-            criterion = analysis.scheme.criterion(result.code)
-            nearest = _nearest(analysis, result)
+            criterion = scheme.criterion(result.code)
+            nearest = _nearest(by_index, result)
             steps.append(
                 NextStep(
                     code=result.code,

@@ -13,7 +13,7 @@ object (:class:`Run`); each stage is a method named ``stage_<name>`` that fills 
     match     sections x criteria -> suggestions, criterion results
     content   the report areas and annexes             (analyser.content)
     claims    the report's own codes against what was found
-    summarise counts per grade, gaps and review items
+    summarise counts per grade, gaps and review items, the next steps  (analyser.guidance)
 
 An unexpected exception inside a stage carries a note naming the stage. Batch workers, ``ksb
 serve`` and ``scripts/bench.py`` hold one Analyser each; ``analyse(path)`` builds one for a call.
@@ -55,6 +55,7 @@ class Run:
     content: object | None = None
     claims: ClaimComparison | None = None
     summary: Summary | None = None
+    next_steps: tuple = ()
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -155,6 +156,7 @@ class Analyser:
             summary=run.summary,
             claims=run.claims,
             content=run.content,
+            next_steps=run.next_steps,
         )
 
     # -- the stages ------------------------------------------------------------------------
@@ -203,9 +205,11 @@ class Analyser:
         run.claims = compare_claims(run.criteria)
 
     def stage_summarise(self, run: Run) -> None:
+        from .guidance import next_steps
         from .summarise import summarise_criteria
 
         run.summary = summarise_criteria(run.criteria)
+        run.next_steps = next_steps(self.scheme, run.sections, run.criteria)
 
 
 def analyse(

@@ -124,6 +124,11 @@ def decide(
         evidence = []
         for p, section_index in credited[:_EVIDENCE_SECTIONS]:
             evidence.extend(_evidence(table.sentence_scores[section_index], column, section_index, p))
+        nearest = None
+        if not credited and within:  # a gap: where it comes closest, for the apprentice's next step
+            p_best, best_index = max(within)
+            closest = _evidence(table.sentence_scores[best_index], column, best_index, p_best)
+            nearest = closest[0] if closest else None
         results.append(
             CriterionResult(
                 code=code,
@@ -134,6 +139,7 @@ def decide(
                 beyond_limit_only=beyond_only,
                 claimed=None if claims is None else claims[code],
                 evidence=tuple(evidence),
+                nearest=nearest,
             )
         )
     suggestions: dict[int, tuple[Suggestion, ...]] = {}

@@ -67,6 +67,8 @@ def to_document(analysis: Analysis, *, learner: Any = None) -> dict[str, Any]:
             for result in analysis.criteria
         ],
         "summary": summary,
+        # Extension (issue 14): what to do next, in the order that matters.
+        "next_steps": [step.as_dict() for step in analysis.next_steps],
         # Extension (CONTRACT.md allows new keys): the report's own claims against the evidence.
         "claims": analysis.claims.as_dict(),
     }

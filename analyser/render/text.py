@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from ..datamodel import STATUS_SYMBOL, Analysis
+from ..guidance import word_count_words
 
 __all__ = ["to_text"]
 
@@ -38,7 +39,7 @@ def to_text(analysis: Analysis) -> str:
     ]
     if wc.minimum is not None and wc.maximum is not None and wc.target is not None:
         lines += [
-            f"Words  {wc.assessed:,} assessed  ({wc.status} the {wc.minimum:,}–{wc.maximum:,} range; target {wc.target:,})",
+            f"Words  {wc.assessed:,} assessed  ({word_count_words(wc)}; target {wc.target:,})",
             f"       {_word_bar(wc.assessed, wc.minimum, wc.maximum)}  [ ] = {wc.minimum:,} and {wc.maximum:,}",
         ]
     else:
@@ -84,6 +85,8 @@ def to_text(analysis: Analysis) -> str:
                                                 else "may not cover: " + "; ".join(missing))]
         if unreferred:
             lines.append("Annexes never referred to from the body: " + ", ".join(unreferred))
+    lines += ["", "Score: how sure the analyser is, 0 to 1 (✓ clear evidence, ? some evidence a person should check, ✗ little or none)."]
+    lines += _next_step_lines(analysis)
     gaps, review = analysis.summary.gaps, analysis.summary.review
     lines += [
         "",
@@ -94,6 +97,26 @@ def to_text(analysis: Analysis) -> str:
         "KSB Analyser suggests where evidence may be; an assessor decides. Use --format json for the full evidence.",
     ]
     return "\n".join(lines) + "\n"
+
+
+_SHOWN_STEPS = 8
+
+
+def _next_step_lines(analysis: Analysis) -> list[str]:
+    """The next steps in the order that matters, each with its description and where to look."""
+    steps = analysis.next_steps
+    if not steps:
+        return []
+    needs_all = " (a pass needs every pass criterion evidenced)" if analysis.scheme.graded else ""
+    lines = ["", f"Next steps{needs_all}:"]
+    for number, step in enumerate(steps[:_SHOWN_STEPS], start=1):
+        what = "no evidence found" if step.status == "gap" else "evidence to check"
+        grade = f"{step.grade}, " if analysis.scheme.graded else ""
+        lines.append(f"  {number}. {step.code} ({grade}{what}): {textwrap.shorten(step.description, 90, placeholder='…')}")
+        lines.append(f"     {step.advice}")
+    if len(steps) > _SHOWN_STEPS:
+        lines.append(f"  … and {len(steps) - _SHOWN_STEPS} more (--format html or json lists them all)")
+    return lines
 
 
 def _claim_lines(analysis: Analysis) -> list[str]:
