@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from fuzz import catalogue
+from fuzz.bugs import BUGS
 from fuzz.app import AppRequest, run_requests
 from fuzz.batch import VIEWS, BatchReport, run_batch
 from fuzz.checks import shown
@@ -30,15 +31,12 @@ from fuzz.names import UPLOAD_ONLY_NAMES
 from fuzz.structured import structured_mutants
 
 
-def known(what: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"issue 16: {what}")
+_BUGS = {bug.id: bug for bug in BUGS}
 
 
-K = catalogue.KNOWN
-BATCH_XLSX = known("a control character in a file name or an error reason makes cohort.xlsx fail (IllegalCharacterError): no xlsx, heatmap or cohort.html")
-BATCH_TERMINAL = known("ksb batch prints file names and reasons with raw escape and control characters on stderr")
-FORMULA = known("a file name starting with = + - @ or tab starts its cell in cohort.csv (and becomes a formula in cohort.xlsx)")
-COHORT_PAGE = known("a report named cohort.md loses its page to the overview cohort.html")
+def known(*ids: str) -> pytest.MarkDecorator:
+    """xfail(strict) on recorded bugs (tests/fuzz/bugs.py, docs/fuzzing.md "Found")."""
+    return pytest.mark.xfail(strict=True, reason="issue 16: " + "; ".join(f"{i} {_BUGS[i].title}" for i in ids))
 
 # ---- fixtures: each phase runs once --------------------------------------------------------
 
@@ -57,17 +55,17 @@ def folder(quick_set: dict[str, Mutant], tmp_path_factory: pytest.TempPathFactor
 
 #: (recipe, format) through ``ksb analyse``; the rest of the quick set goes through the batch only.
 CLI_CASES = [
-    pytest.param("core-missing", "json", marks=known(K["core-missing"])),
-    pytest.param("core-empty", "json", marks=known(K["core-empty"])),
+    pytest.param("core-missing", "json", marks=known("F1")),
+    pytest.param("core-empty", "json", marks=known("F1")),
     pytest.param("image-zeros-11mb-control-name", "json"),
-    pytest.param("c1-controls-text-docx", "json", marks=known(K["c1-controls-text-docx"])),
+    pytest.param("c1-controls-text-docx", "json", marks=known("F3")),
     pytest.param("c1-controls-text-docx", "text"),
     pytest.param("control-headings-md", "mapping"),
     pytest.param("control-headings-pdf", "mapping"),
     pytest.param("encrypted-pdf", "json"),
     pytest.param("deep-sdt-300", "json"),
     pytest.param("c0-controls-headings-docx", "json"),
-    pytest.param("identical-pages-299", "json", marks=known(K["identical-pages-299"])),
+    pytest.param("identical-pages-299", "json", marks=known("F2")),
     pytest.param("name-escape-sequences", "json"),
     pytest.param("name-c1-csi", "json"),
 ]
@@ -115,17 +113,17 @@ def test_batch_exits_0_or_1(batch: BatchReport) -> None:
     assert not batch.problems["exit"], batch.problems["exit"]
 
 
-@BATCH_XLSX
+@known("F5")
 def test_batch_never_prints_a_traceback(batch: BatchReport) -> None:
     assert not [p for p in batch.problems["stderr"] if p.startswith("traceback")], batch.problems["stderr"]
 
 
-@BATCH_TERMINAL
+@known("F4")
 def test_batch_prints_no_raw_control_characters(batch: BatchReport) -> None:
     assert not [p for p in batch.problems["stderr"] if p.startswith("raw control")], batch.problems["stderr"]
 
 
-@BATCH_XLSX
+@known("F5")
 def test_batch_writes_every_cohort_view(batch: BatchReport) -> None:
     assert not batch.problems["views"], f"{batch.problems['views']} (expected {', '.join(VIEWS)})"
 
@@ -134,35 +132,35 @@ def test_batch_has_one_row_per_file(batch: BatchReport) -> None:
     assert not batch.problems["rows"], batch.problems["rows"]
 
 
-@known(f"{K['core-missing']}; {K['identical-pages-299']}")
+@known("F1", "F2")
 def test_batch_analyses_files_whose_body_is_intact(batch: BatchReport) -> None:
     assert not batch.problems["must-analyse"], "\n".join(batch.problems["must-analyse"])
 
 
-@FORMULA
+@known("F7")
 def test_batch_csv_cells_never_start_a_formula(batch: BatchReport) -> None:
     assert not batch.problems["formula-csv"], "\n".join(batch.problems["formula-csv"])
 
 
-@BATCH_XLSX
+@known("F5", "F7")
 def test_batch_xlsx_cells_are_never_formulas(batch: BatchReport) -> None:
     assert (batch.outdir / "cohort.xlsx").is_file(), "cohort.xlsx not written"
     assert not batch.problems["formula-xlsx"], "\n".join(batch.problems["formula-xlsx"])
 
 
-@BATCH_XLSX
+@known("F5", "F8", "F9")
 def test_batch_overview_has_no_script_links_and_links_only_its_files(batch: BatchReport) -> None:
     assert not batch.problems["cohort-page"] or "not the cohort overview" not in batch.problems["cohort-page"][0], "cohort.html is not the overview"
     assert not batch.problems["javascript"], "\n".join(batch.problems["javascript"])
     assert not batch.problems["links"], "\n".join(batch.problems["links"])
 
 
-@COHORT_PAGE
+@known("F10")
 def test_batch_report_named_cohort_keeps_its_page(batch: BatchReport) -> None:
     assert not batch.problems["cohort-page"], "\n".join(batch.problems["cohort-page"])
 
 
-@known("a file name of 243 bytes (60 emoji) makes ksb batch fail writing its JSON (OSError: File name too long)")
+@known("F6")
 def test_batch_with_a_name_near_the_file_system_limit(tmp_path: Path) -> None:
     (mutant,) = [m for m in catalogue.hostile_names() if m.recipe == "name-emoji-60"]
     written = write_mutants([mutant], tmp_path / "in")
@@ -174,14 +172,14 @@ def test_batch_with_a_name_near_the_file_system_limit(tmp_path: Path) -> None:
 # ---- the web app ---------------------------------------------------------------------------
 
 APP_CASES = [
-    pytest.param("core-missing", "/api/analyse", marks=known(K["core-missing"])),
+    pytest.param("core-missing", "/api/analyse", marks=known("F1")),
     pytest.param("control-headings-pdf", "/analyse"),
     pytest.param("image-zeros-11mb-control-name", "/api/analyse"),
     pytest.param("c1-controls-text-docx", "/analyse"),
-    pytest.param("upload-emoji-100", "/api/analyse", marks=known("an upload named with 100 emoji (over 255 bytes) answers 500 (OSError)")),
+    pytest.param("upload-emoji-100", "/api/analyse", marks=known("F11")),
     pytest.param("upload-long-400-bytes", "/analyse"),
-    pytest.param("cross-site", "/analyse", marks=known("a form posted from another site (Origin https://evil.example) is analysed")),
-    pytest.param("two-files", "/api/analyse", marks=known("a request with two file fields is analysed (the last one) instead of refused")),
+    pytest.param("cross-site", "/analyse", marks=known("F12")),
+    pytest.param("two-files", "/api/analyse", marks=known("F13")),
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,7 +23,7 @@ from .runner import CliRun, ksb_command, run_limited
 __all__ = ["VIEWS", "BatchReport", "batch_problems", "run_batch"]
 
 VIEWS = ("cohort.csv", "cohort.xlsx", "cohort-heatmap.png", "cohort.html", "errors.csv")
-RULES = ("exit", "stderr", "views", "rows", "must-analyse", "formula-csv", "formula-xlsx", "javascript", "links", "cohort-page")
+RULES = ("exit", "stderr", "views", "rows", "must-analyse", "reasons", "formula-csv", "formula-xlsx", "javascript", "links", "cohort-page")
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,8 @@ def batch_problems(run: CliRun, outdir: Path, written: dict[Path, Mutant]) -> di
     errors = _csv_rows(outdir / "errors.csv")
     if errors is not None:
         for row in errors:
+            if re.search(r"crashed|signal", row.get("reason", "")):
+                problems["reasons"].append(f"{shown(Path(row['file']).name, 60)}: {shown(row['reason'], 120)}")
             for column, value in row.items():
                 if value and _formula_like(value):
                     problems["formula-csv"].append(f"errors.csv {column}: {shown(value, 70)}")

@@ -1,8 +1,7 @@
 """The sets of mutants: :func:`quick` (a few dozen, for ``make test``) and :func:`full` (a few
 hundred, for ``make fuzz``). Both are deterministic for a given seed.
 
-``KNOWN`` names the product bugs (issue 16) that make a recipe fail today, so the quick tests can
-mark them ``xfail(strict=True)`` and the figures can say which failures are already recorded.
+The product bugs these mutants show are listed in :mod:`fuzz.bugs`.
 """
 
 from __future__ import annotations
@@ -98,19 +97,6 @@ def fixed_recipes() -> dict[str, tuple[Built, bool]]:
     return recipes
 
 
-#: Recorded product bugs (issue 16, docs/fuzzing.md "Found") that make a recipe fail today: recipe -> what.
-KNOWN: dict[str, str] = {
-    "core-missing": "a .docx without docProps/core.xml is refused as damaged though its body is intact",
-    "core-empty": "a .docx with an empty docProps/core.xml is refused as damaged though its body is intact",
-    "identical-pages-299": "299 identical pages are reported as 'no text found'",
-    "c1-controls-text-docx": "--format json on stdout is not JSON when the text holds a C1 control (U+0080-U+009F) or DEL",
-    "bold-paragraphs-100k": "100,000 one-line bold paragraphs: ksb analyse has no time or memory limit",
-    "headings-20k": "20,000 headings: ksb analyse has no time limit",
-    "inflating-pdf-1500mb": "a PDF content stream inflating to 1.5 GB: no memory limit in ksb analyse or ksb serve",
-    "scattered-words-300k-pdf": "300,000 scattered words on one PDF page: no time limit in ksb analyse or ksb serve",
-}
-
-
 def hostile_names(*, broken: tuple[str, ...] = ("escape-sequences", "c1-csi"), skip: tuple[str, ...] = ()) -> list[Mutant]:
     """A small good report under each hostile name; the ``broken`` ones hold a damaged .docx
     instead, so the name is printed in an error line."""
@@ -178,7 +164,7 @@ def build_fixed(names: tuple[str, ...] | list[str], *, seed: int) -> list[Mutant
     for name in names:
         builder, heavy = recipes[name]
         mutant = builder(random.Random(f"{seed}-{name}"), seeds)
-        built.append(Mutant(**{**mutant.__dict__, "heavy": heavy, "known": KNOWN.get(name, "")}))
+        built.append(Mutant(**{**mutant.__dict__, "heavy": heavy}))
     return built
 
 

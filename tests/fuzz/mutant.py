@@ -29,8 +29,7 @@ class Mutant:
 
     ``recipe`` groups mutants in the figures; ``must_analyse`` marks a file whose body is
     intact (exit 0 expected, e.g. docProps/core.xml missing); ``heavy`` marks the slow, big
-    ones kept out of the quick subset; ``known`` names the recorded product bug that makes it
-    fail today ("" when none); ``formats`` are the CLI output formats to run it through.
+    ones kept out of the quick subset; ``formats`` are the CLI output formats to run it through.
     """
 
     recipe: str
@@ -40,7 +39,6 @@ class Mutant:
     detail: str = ""
     must_analyse: bool = False
     heavy: bool = False
-    known: str = ""
     formats: tuple[str, ...] = ("json",)
     tags: frozenset[str] = field(default_factory=frozenset)
 
