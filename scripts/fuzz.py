@@ -107,26 +107,38 @@ def main() -> int:
     batches: dict[str, BatchReport] = {}
     app: list[AppResult] = []
     load = None
+    harness: list[str] = []
+
+    def phase(name: str, run):  # type: ignore[no-untyped-def]
+        """Run one phase; a failure of the fuzzer itself is reported and the other phases go on."""
+        try:
+            return run()
+        except Exception as err:  # noqa: BLE001 - the fuzzer's own failure, reported below
+            harness.append(f"{name}: {type(err).__name__}: {err}")
+            log(f"the {name} phase failed: {type(err).__name__}: {err}")
+            return None
+
     try:
         if "cli" not in args.skip:
             log(f"ksb analyse: {sum(len(m.formats) for m in written.values())} runs, {args.jobs} at a time")
-            cli = analyse_all(written, jobs=args.jobs, progress=_cli_progress)
-            cli += analyse_all(write_mutants(long_name, work / "long"), jobs=1, progress=_cli_progress)
+            cli = phase("cli", lambda: analyse_all(written, jobs=args.jobs, progress=_cli_progress)
+                        + analyse_all(write_mutants(long_name, work / "long"), jobs=1, progress=_cli_progress)) or []
         if "batch" not in args.skip:
-            batches = run_batches(work, written, long_name, args.jobs)
+            batches = phase("batch", lambda: run_batches(work, written, long_name, args.jobs)) or {}
         if "app" not in args.skip:
             requests = app_requests(written, args.app_sample, args.seed)
             log(f"web app: {len(requests)} requests")
-            app, _ = run_requests(requests, progress=_app_progress)
+            app = (phase("app", lambda: run_requests(requests, progress=_app_progress)) or ([], {}))[0]
         if "load" not in args.skip and not args.no_heavy:
             by_recipe = {m.recipe: p for p, m in written.items()}
             log("ksb serve under load: the bomb, the slow PDF, then a good report")
-            load = serve_under_load(by_recipe["inflating-pdf-1500mb"], by_recipe["scattered-words-300k-pdf"], by_recipe["name-cohort-collision"])
+            load = phase("load", lambda: serve_under_load(
+                by_recipe["inflating-pdf-1500mb"], by_recipe["scattered-words-300k-pdf"], by_recipe["name-cohort-collision"]))
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     minutes = (time.monotonic() - began) / 60
-    found = failures(cli, batches, app, load)
+    found = failures(cli, batches, app, load) + [("the fuzzer itself", "phase", error, "") for error in harness]
     print_summary(cli, batches, app, load, found, minutes)
     if not args.no_docs:
         write_docs(args, mutants, cli, batches, app, load, found, minutes)
@@ -195,7 +207,10 @@ def found_section(found: list[tuple[str, str, str, str]]) -> list[str]:
              f"{len(found)} failures in this run, {sum(1 for f in found if f[3])} of them explained by the bugs below "
              "(tests/fuzz/bugs.py; the quick tests mark them `xfail(strict=True)`). The product code is not changed here.", ""]
     for bug in BUGS:
-        item = f" (issue 16, item {bug.issue_item})" if bug.issue_item else " (not in the issue)"
+        if bug.issue_item.isdigit():
+            item = f" (issue 16, item {bug.issue_item})"
+        else:
+            item = f" (issue 16, {bug.issue_item})" if bug.issue_item else " (not in the issue)"
         lines += [
             f"### {bug.id}. {bug.title[:1].upper()}{bug.title[1:]}{item}", "",
             f"- Recipe: {bug.recipe}.", f"- Command: `{bug.command}`", f"- What happened: {bug.happened}.",
@@ -220,7 +235,7 @@ def write_docs(args, mutants, cli, batches, app, load, found, minutes: float) ->
         START,
         "## Figures",
         "",
-        f"Run of {dt.date.today().isoformat()}: `python scripts/fuzz.py --seed {args.seed}` with {len(mutants)} mutants "
+        f"Run of {dt.date.today().isoformat()}: `{' '.join(['python scripts/fuzz.py', *sys.argv[1:]])}` with {len(mutants)} mutants "
         f"({args.random} random, {args.structured} hypothesis-built, {'no heavy recipes' if args.no_heavy else 'all fixed recipes'}) "
         f"in {minutes:.0f} min; {_machine()}.",
     ]

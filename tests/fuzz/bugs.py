@@ -96,7 +96,7 @@ BUGS: tuple[Bug, ...] = (
         "`name-formula-hyperlink` (`?`), `name-formula-tab`, `name-newline` (`two\\nlines.md`)",
         "ksb batch . -o out",
         "`href=\"=HYPERLINK(...evil.example_?x=...).html\"` resolves to `=HYPERLINK(\"http:__evil.example_` plus a query; tabs and newlines are dropped by browsers",
-        r"ksb batch.*links: link to a file the batch did not write",
+        r"ksb batch.*links: link to a file the batch did not write", "what to build: links only to the files the batch wrote",
     ),
     Bug(
         "F10", "a report named cohort.md loses its page to the overview",
