@@ -13,10 +13,12 @@ through the real ``ksb`` command and the real web app, and checked against the i
 - ``POST /api/analyse`` and ``POST /analyse`` (``create_app`` under FastAPI's TestClient, in a
   child process): never a 5xx, each answer within the time and memory limits.
 
-Modules: :mod:`.mutant` (the Mutant record and writing mutants out), :mod:`.zipdocx` and
-:mod:`.docx_mutants` (.docx), :mod:`.pdf_mutants` (.pdf), :mod:`.byte_mutants` (format-blind),
-:mod:`.names` (hostile file names), :mod:`.structured` (hypothesis strategies),
-:mod:`.catalogue` (the quick and full sets), :mod:`.runner` (the CLI under limits),
-:mod:`.checks` (the rules), :mod:`.batch` and :mod:`.app` (the batch and the web app).
+Modules: :mod:`.mutant` (the Mutant record, the seed reports, writing mutants out),
+:mod:`.zipdocx` and :mod:`.docx_mutants` (.docx), :mod:`.pdf_mutants` (.pdf),
+:mod:`.byte_mutants` (format-blind), :mod:`.names` (hostile file names), :mod:`.structured`
+(hypothesis strategies), :mod:`.catalogue` (the quick and full sets), :mod:`.runner` (a child
+process under the fuzzer's time and memory watch), :mod:`.checks` (the rules), :mod:`.cli`,
+:mod:`.batch`, :mod:`.app` with :mod:`.app_probe`, and :mod:`.serve_load` (the entry points),
+:mod:`.bugs` (what the fuzzer found), :mod:`.report` (the figures).
 Mutants are generated in temporary folders only; none is committed.
 """
