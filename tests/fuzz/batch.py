@@ -111,7 +111,7 @@ def batch_problems(run: CliRun, outdir: Path, written: dict[Path, Mutant]) -> di
     errors = _csv_rows(outdir / "errors.csv")
     if errors is not None:
         for row in errors:
-            if re.search(r"crashed|signal", row.get("reason", "")):
+            if re.search(r"crashed|signal|unexpected error", row.get("reason", "")):
                 problems["reasons"].append(f"{shown(Path(row['file']).name, 60)}: {shown(row['reason'], 120)}")
             for column, value in row.items():
                 if value and _formula_like(value):

@@ -69,6 +69,7 @@ def fixed_recipes() -> dict[str, tuple[Built, bool]]:
         "core-missing": (lambda r, s: _docx("core-missing", _seed(s, "r02.docx"), d.drop_member(_seed(s, "r02.docx").data, r, "docProps/core.xml"), must_analyse=True), False),
         "core-empty": (lambda r, s: _docx("core-empty", _seed(s, "sample.docx"), d.empty_member(_seed(s, "sample.docx").data, "docProps/core.xml"), must_analyse=True), False),
         "app-missing": (lambda r, s: _docx("app-missing", _seed(s, "r05.docx"), d.drop_member(_seed(s, "r05.docx").data, r, "docProps/app.xml"), must_analyse=True), False),
+        "zip-version-172": (lambda r, s: _docx("zip-version-172", _seed(s, "r02.docx"), d.zip_version(_seed(s, "r02.docx").data)), False),
         "huge-attribute-2mb": (lambda r, s: _docx("huge-attribute-2mb", _seed(s, "r05.docx"), d.huge_attribute(_seed(s, "r05.docx").data, r, size=2 * mb)), False),
         "huge-attribute-30mb-repeated": (lambda r, s: _docx("huge-attribute-30mb-repeated", _seed(s, "r07.docx"), d.huge_attribute(_seed(s, "r07.docx").data, r, size=30 * mb, compressible=True)), False),
         "deep-sdt-300": (lambda r, s: _docx("deep-sdt-300", _seed(s, "r07.docx"), d.deep_nesting(_seed(s, "r07.docx").data, depth=300, kind="sdt")), False),
@@ -150,7 +151,7 @@ def _structured(count: int, seed: int) -> list[Mutant]:
 
 #: The fixed recipes in the quick subset (cheap, and each a rule of the issue).
 QUICK_FIXED = (
-    "core-missing", "core-empty", "huge-attribute-2mb", "deep-sdt-300", "deep-table-40", "image-zeros-11mb-control-name",
+    "core-missing", "core-empty", "zip-version-172", "huge-attribute-2mb", "deep-sdt-300", "deep-table-40", "image-zeros-11mb-control-name",
     "bidi-headings-docx", "c1-controls-text-docx", "c0-controls-headings-docx", "control-headings-md", "control-headings-pdf",
     "encrypted-pdf", "image-only-pdf", "identical-pages-299",
 )

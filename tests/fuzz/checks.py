@@ -31,11 +31,13 @@ TRACEBACK = "Traceback (most recent call last)"
 #: What a refusal for a limit says: the batch's "took longer than 60 s", "ran out of memory", "over the limit" ...
 LIMIT_MESSAGE = re.compile(r"\blimit\b|longer than|out of memory|needed more than|too large|stopped", re.IGNORECASE)
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def shown(text: str, limit: int = 160) -> str:
     """Text made printable for a report line: controls escaped, cut to ``limit`` characters."""
-    text = text.encode("unicode_escape").decode("ascii") if _CONTROLS.search(text) else text
+    if _UNPRINTABLE.search(text):
+        text = _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -45,8 +47,10 @@ def raw_controls(text: str) -> list[str]:
 
 
 def _last_traceback_line(stderr: str) -> str:
+    """The exception line of the last traceback (``NotImplementedError: ...``), not a note after it."""
     lines = [line for line in stderr[stderr.rfind(TRACEBACK):].splitlines() if line.strip()]
-    return lines[-1] if lines else TRACEBACK
+    exceptions = [line for line in lines if re.match(r"[A-Za-z_][\w.]*(: |$)", line)]
+    return (exceptions or lines or [TRACEBACK])[-1]
 
 
 def cli_problems(run: CliRun, mutant: Mutant, *, fmt: str = "json", output: Path | None = None) -> list[str]:

@@ -25,6 +25,7 @@ __all__ = [
     "many_headings",
     "many_words",
     "words",
+    "zip_version",
 ]
 
 C0_CONTROLS = "\x00\x01\x07\x08\x0b\x0c\x1b\x7f"  # XML 1.0 forbids these (raw or as &#x..;)
@@ -45,6 +46,16 @@ def words(count: int, rng: random.Random) -> str:
         word = rng.choice(_VOCABULARY)
         out.append(f"{word}{i}" if i % 7 == 0 else word)
     return " ".join(out)
+
+
+def zip_version(data: bytes, version: int = 172) -> tuple[bytes, str]:
+    """The first central-directory entry claims to need zip version ``version`` / 10 to extract."""
+    start = data.find(b"PK\x01\x02")
+    if start < 0:
+        raise ValueError("no zip central directory")
+    patched = bytearray(data)
+    patched[start + 6] = version
+    return bytes(patched), f"central directory: needs zip version {version / 10:.1f}"
 
 
 def _xml_members(data: bytes) -> list[str]:

@@ -115,15 +115,19 @@ def failures(cli: list[CliResult], batches: dict[str, BatchReport], app: list[Ap
     request and load problem."""
     found = []
     for result in cli:
+        where, what = f"ksb analyse --format {result.fmt}", shown(result.path.name, 60)
+        context = f"{where}: {what}: {result.mutant.recipe}: {'; '.join(result.problems)}"
         for problem in result.problems:
-            found.append((f"ksb analyse --format {result.fmt}", shown(result.path.name, 60), f"{result.mutant.recipe} ({shown(result.mutant.detail, 60)}): {problem}"))
+            detail = f"{result.mutant.recipe} ({shown(result.mutant.detail, 60)}): {problem}"
+            found.append((where, what, detail, known_bug(f"{where}: {what}: {detail}") or known_bug(context)))
+    others = []
     for name, report in batches.items():
         for rule, problems in report.problems.items():
             for problem in problems:
-                found.append((f"ksb batch ({name})", rule, problem))
+                others.append((f"ksb batch ({name})", rule, problem))
     for result in app:
         for problem in result.problems:
-            found.append((f"POST {result.request.endpoint}", result.request.label, problem))
+            others.append((f"POST {result.request.endpoint}", result.request.label, problem))
     for problem in (load.problems if load else []):
-        found.append(("ksb serve under load", "bomb + slow PDF + good", problem))
-    return [(where, what, detail, known_bug(f"{where}: {what}: {detail}")) for where, what, detail in found]
+        others.append(("ksb serve under load", "bomb + slow PDF + good", problem))
+    return found + [(where, what, detail, known_bug(f"{where}: {what}: {detail}")) for where, what, detail in others]
