@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup demo test golden evaluate train bench clean
+.PHONY: setup demo test golden evaluate train bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ train: setup
 
 bench: setup
 	$(PY) scripts/bench.py
+
+# Issue 16's full fuzzing run (a few hundred mutants through ksb analyse, ksb batch and the web app);
+# writes its figures to docs/fuzzing.md. The quick subset is tests/test_fuzz.py, part of `make test`.
+fuzz: setup
+	$(PY) scripts/fuzz.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
