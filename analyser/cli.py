@@ -406,22 +406,31 @@ def portfolio(folder: Path, scheme: str, fmt: str, output: Path | None, max_file
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 127.0.0.1 keeps the page on this computer.")
 @click.option("--port", type=click.IntRange(min=1, max=65535), default=8000, show_default=True, help="Port to listen on.")
 @_limit_options
-def serve(host: str, port: int, max_file_mb: float, max_pages: int) -> None:
+@_workspace_option
+def serve(host: str, port: int, max_file_mb: float, max_pages: int, workspace: str | None) -> None:
     """Start the local web page: drop a report in, see its analysis (and a JSON API).
 
     The model loads once, then each upload is analysed in a temporary folder that is
     deleted straight after; nothing is stored. The API is described at /docs.
+
+    With --workspace (or KSB_WORKSPACE) the tutor pages are at /tutor: the cohort by risk,
+    each learner's review queue and draft history, uploads of a cohort, and the exports.
+    They need a login (`ksb user add`) when --host is not this computer's loopback address,
+    or once the workspace has an account. The apprentice's page still stores nothing.
 
     \b
     Examples:
       ksb serve
       ksb serve --port 8080
       curl -F file=@report.docx http://127.0.0.1:8000/api/analyse
+      ksb serve --workspace cohort.ksb
+      ksb serve --workspace cohort.ksb --host 0.0.0.0
     """
     from .serve import run_server
 
+    store = _open_workspace(workspace) if workspace else None
     try:
-        run_server(host=host, port=port, settings=_settings(max_file_mb, max_pages))
+        run_server(host=host, port=port, settings=_settings(max_file_mb, max_pages), workspace=store)
     except AnalyserError as err:
         _fail(err.one_line(), EXIT_USAGE)
 
