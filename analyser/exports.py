@@ -2,7 +2,7 @@
 
     mapping_docx(learner)           the mapping document with the decisions that stand (tool banner kept)
     mapping_docx(learner, signed_off=True, signed_by=...)   every item decided: no banner, signed off
-    cohort_workbook(cohort)         cohort.xlsx: fills and words, totals, and a decisions sheet
+    cohort_workbook(cohort)         cohort.xlsx: fills and words, totals, and a sheet of the decisions made
     long_csv(cohort)                learner x criterion, for import into e-portfolio platforms
 """
 
@@ -77,7 +77,8 @@ def cohort_workbook(cohort: CohortReview) -> bytes:
     from .render.long_csv import long_rows
 
     grades = {total.code: total.grade for total in cohort.totals}
-    return cohort_xlsx(cohort_rows(cohort), list(cohort.codes), grades=grades, decisions=long_rows(cohort.learners))
+    decided = [row for row in long_rows(cohort.learners) if row["decided_at"]]
+    return cohort_xlsx(cohort_rows(cohort), list(cohort.codes), grades=grades, decisions=decided)
 
 
 def long_csv(cohort: CohortReview) -> str:

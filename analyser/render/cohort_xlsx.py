@@ -113,17 +113,18 @@ def _cohort_sheet(sheet: Any, rows: Sequence[dict[str, Any]], codes: list[str], 
     leading = ["learner", "draft"] if named else []
     columns = [*leading, "file", "rag", "output", "status", "error", "words", "word_status", *_COUNTS, *codes]
     _header(sheet, columns, {code: _HEADER[grades.get(code, "pass")] for code in codes})
-    for number, row in enumerate(rows, start=2):
+    styles = _Styles()
+    for row in rows:
         figures = _figures(row, codes, grades)
         values = {**row, **figures}
-        for column, name in enumerate(columns, start=1):
-            cell = _put(sheet, number, column, values.get(name, ""))
+        cells = _append(sheet, [values.get(name, "") for name in columns])
+        for cell, name in zip(cells, columns):
             if name == "rag" and figures.get("rag_colour"):
-                _colour(cell, figures["rag_colour"])
+                styles.colour(cell, figures["rag_colour"])
             elif name in grades and values.get(name):
                 outcome = _OUTCOME.get(str(values[name]))
                 if outcome:
-                    _colour(cell, _cell_colour(outcome, grades[name]))
+                    styles.colour(cell, _cell_colour(outcome, grades[name]))
                 note = (row.get("notes") or {}).get(name)
                 if note:
                     cell.comment = Comment(str(note), "tutor")
@@ -133,23 +134,22 @@ def _cohort_sheet(sheet: Any, rows: Sequence[dict[str, Any]], codes: list[str], 
 def _criteria_sheet(sheet: Any, totals: list[dict[str, Any]]) -> None:
     columns = ["grade", "code", "summary", "missing", "to_review", "evidenced", "learners", "missing_for"]
     _header(sheet, columns, {})
-    for number, total in enumerate(totals, start=2):
-        for column, name in enumerate(columns, start=1):
-            cell = _put(sheet, number, column, total[name])
-            if name == "summary":
-                colour = total["rag"] if total["grade"] == "pass" else ("grey" if total["rag"] == "red" else total["rag"])
-                _colour(cell, colour)
+    styles = _Styles()
+    for total in totals:
+        cells = _append(sheet, [total[name] for name in columns])
+        colour = total["rag"] if total["grade"] == "pass" else ("grey" if total["rag"] == "red" else total["rag"])
+        styles.colour(cells[columns.index("summary")], colour)
     _finish(sheet, columns, first_wide="summary")
 
 
 def _decisions_sheet(sheet: Any, decisions: Sequence[Mapping[str, str]]) -> None:
     columns = list(decisions[0]) if decisions else ["learner", "code", "decision"]
     _header(sheet, columns, {})
-    for number, row in enumerate(decisions, start=2):
-        for column, name in enumerate(columns, start=1):
-            cell = _put(sheet, number, column, row.get(name, ""))
-            if name == "decision" and row.get(name):
-                _colour(cell, "green" if row[name] == "confirm" else "red")
+    styles = _Styles()
+    for row in decisions:
+        cells = _append(sheet, [row.get(name, "") for name in columns])
+        if row.get("decision") and "decision" in columns:
+            styles.colour(cells[columns.index("decision")], "green" if row["decision"] == "confirm" else "red")
     _finish(sheet, columns, first_wide="learner")
 
 
@@ -193,32 +193,43 @@ def _name(row: dict[str, Any]) -> str:
     return str(row.get("learner") or Path(str(row.get("file", ""))).name)
 
 
-def _put(sheet: Any, row: int, column: int, value: Any) -> Any:
-    """A cell holding the value as it is: numbers as numbers, any text as text (never a formula)."""
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        value = "" if value is None else str(value)
-        cell.value = value
-        cell.data_type = "s"
-    else:
-        cell.value = value
-    return cell
+def _append(sheet: Any, values: Sequence[Any]) -> tuple[Any, ...]:
+    """Add a row of values as they are: numbers as numbers, any text as text (never a formula)."""
+    sheet.append([value if isinstance(value, (int, float)) and not isinstance(value, bool) else "" if value is None else str(value) for value in values])
+    number = sheet._current_row  # the row append just wrote (max_row would scan every cell)
+    cells = [sheet.cell(row=number, column=column) for column in range(1, len(values) + 1)]
+    for cell in cells:
+        if cell.data_type == "f":  # text starting with "=": keep it text
+            cell.data_type = "s"
+    return tuple(cells)
 
 
 def _header(sheet: Any, columns: list[str], fills: Mapping[str, str]) -> None:
     from openpyxl.styles import Font, PatternFill
 
-    for column, name in enumerate(columns, start=1):
-        cell = _put(sheet, 1, column, name)
+    for cell, name in zip(_append(sheet, columns), columns):
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=fills.get(name, "BFBFBF"))
 
 
-def _colour(cell: Any, colour: str) -> None:
-    from openpyxl.styles import Font, PatternFill
+class _Styles:
+    """The fill and ink of each colour, styled once and copied to every cell of that colour (fast)."""
 
-    cell.fill = PatternFill("solid", fgColor=_FILL[colour])
-    cell.font = Font(color=_INK[colour])
+    def __init__(self) -> None:
+        self._styled: dict[str, Any] = {}
+
+    def colour(self, cell: Any, colour: str) -> None:
+        from copy import copy
+
+        from openpyxl.styles import Font, PatternFill
+
+        first = self._styled.get(colour)
+        if first is None:
+            cell.fill = PatternFill("solid", fgColor=_FILL[colour])
+            cell.font = Font(color=_INK[colour])
+            self._styled[colour] = cell
+        else:
+            cell._style = copy(first._style)
 
 
 def _finish(sheet: Any, columns: list[str], *, first_wide: str) -> None:
