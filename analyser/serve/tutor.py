@@ -280,7 +280,8 @@ async def _not_logged_in(request: Request, exc: Exception) -> Response:
     if _is_api(request):
         return JSONResponse({"error": _LOGIN_NEEDED}, status_code=401, headers={"www-authenticate": 'Cookie realm="tutor"'})
     visit = _access(request).visit(request, login=False)
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    target = raw.decode("latin-1") + (f"?{request.url.query}" if request.url.query else "")
     response = _login(request, visit, next=target if request.method == "GET" else "/tutor", asked=True, status=401)
     response.headers["www-authenticate"] = 'Cookie realm="tutor"'
     return response
