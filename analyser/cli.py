@@ -487,6 +487,45 @@ def history(learner: str, fmt: str, output: Path | None, workspace: str) -> None
     _emit(text, output)
 
 
+@main.command("export", context_settings=CONTEXT)
+@click.argument("kind", type=click.Choice(["mapping", "signed-off", "xlsx", "csv"]))
+@click.argument("learner", required=False)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="The file to write.")
+@click.option("--by", "by", default=lambda: os.environ.get("USER") or None, help="Who signs off (signed-off; default: $USER).")
+@_workspace_required
+def export(kind: str, learner: str | None, output: Path, by: str | None, workspace: str) -> None:
+    """Write what the tutor pages download: a learner's mapping document, cohort.xlsx, the long CSV.
+
+    mapping: the learner's latest draft with the decisions that stand; signed-off: the same
+    without the tool banner, once every criterion is decided (exit 2 until then); xlsx: the
+    cohort by risk with red/amber/green fills and words, per-criterion totals and the decisions;
+    csv: one row per learner and criterion, for import into e-portfolio platforms.
+
+    \b
+    Examples:
+      ksb export mapping "Aisha Khan" -o "Aisha Khan mapping.docx" --workspace cohort.ksb
+      ksb export signed-off "Aisha Khan" -o signed.docx --by "Sam Tutor" --workspace cohort.ksb
+      ksb export xlsx -o cohort.xlsx --workspace cohort.ksb
+      ksb export csv -o cohort-long.csv --workspace cohort.ksb
+    """
+    from .atomic import write_atomic, write_bytes_atomic
+    from .exports import cohort_workbook, long_csv, mapping_docx
+    from .review import review_cohort, review_learner
+
+    if kind in ("mapping", "signed-off") and not learner:
+        _fail(f"ksb export {kind} needs the learner's name", EXIT_USAGE)
+    store = _open_workspace(workspace)
+    with _reported_usage():
+        if kind in ("mapping", "signed-off"):
+            content = mapping_docx(review_learner(store, learner or ""), signed_off=kind == "signed-off", signed_by=by)
+            write_bytes_atomic(output, content)
+        elif kind == "xlsx":
+            write_bytes_atomic(output, cohort_workbook(review_cohort(store)))
+        else:
+            write_atomic(output, long_csv(review_cohort(store)))
+    _echo(f"wrote {output}", err=True)
+
+
 @main.group(context_settings=CONTEXT)
 def user() -> None:
     """Local accounts for the tutor pages of `ksb serve` (stored in the workspace).

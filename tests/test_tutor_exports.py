@@ -230,3 +230,28 @@ def test_a_decision_whose_evidence_changed_is_flagged_not_applied(cohort: Worksp
     assert item.changed_since_confirmed and not item.stands and item.shown == "evidenced" and item.decided_on == 1
     row = next(r for r in csv.DictReader(io.StringIO(long_csv(review_cohort(cohort)))) if r["learner"] == "Ann Lee" and r["code"] == "K1.1")
     assert (row["draft"], row["decision"], row["changed_since_confirmed"]) == ("2", "", "true")
+
+
+def test_cli_export_writes_what_the_pages_download(cohort: Workspace, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from analyser.cli import main
+
+    runner = CliRunner()
+    ws = str(tmp_path / "cohort.ksb")
+    cohort.decide("Ann Lee", "K1.1", "confirm", comment="clear", by="sam")
+    done = runner.invoke(main, ["export", "mapping", "Ann Lee", "-o", str(tmp_path / "m.docx"), "--workspace", ws])
+    assert done.exit_code == 0, done.output
+    assert "Comment: clear" in rows_of((tmp_path / "m.docx").read_bytes())["K1.1"]
+    done = runner.invoke(main, ["export", "signed-off", "Ann Lee", "-o", str(tmp_path / "s.docx"), "--workspace", ws])
+    assert done.exit_code == 2 and done.stderr.startswith("error: Ann Lee: 24 criteria still to decide")
+    done = runner.invoke(main, ["export", "mapping", "-o", str(tmp_path / "m.docx"), "--workspace", ws])
+    assert done.exit_code == 2 and "needs the learner's name" in done.stderr
+    done = runner.invoke(main, ["export", "mapping", "Nobody", "-o", str(tmp_path / "m.docx"), "--workspace", ws])
+    assert done.exit_code == 2 and "no learner called 'Nobody'" in done.stderr
+    for kind, name in (("xlsx", "c.xlsx"), ("csv", "c.csv")):
+        done = runner.invoke(main, ["export", kind, "-o", str(tmp_path / name)], env={"KSB_WORKSPACE": ws})
+        assert done.exit_code == 0, done.output
+    assert openpyxl.load_workbook(tmp_path / "c.xlsx").sheetnames == ["cohort", "criteria", "decisions"]
+    assert (tmp_path / "c.csv").read_text(encoding="utf-8").startswith(",".join(LONG_COLUMNS))
+    assert "--workspace" in runner.invoke(main, ["serve", "--help"]).output
