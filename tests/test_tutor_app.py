@@ -370,3 +370,18 @@ def test_the_learner_page_runs_only_its_keyboard_script_and_labels_every_control
     assert page.text.count('value="confirm"') == 25 and page.text.count('value="reject"') == 25
     for other in ("/tutor", "/tutor/upload"):
         assert "script-src" not in local.get(other).headers["content-security-policy"]
+
+
+def test_reads_without_a_form_make_no_session_and_sessions_are_capped(local: TestClient) -> None:
+    from analyser.serve.auth import Sessions
+
+    sessions = local.app.state.access.sessions
+    for path in ("/api/tutor/cohort", "/api/tutor/history/Ann%20Lee", "/tutor/export/cohort.xlsx", "/tutor/export/cohort-long.csv"):
+        answer = local.get(path)
+        assert answer.status_code == 200 and "set-cookie" not in answer.headers
+    assert len(sessions) == 0
+    local.get("/tutor")
+    assert len(sessions) == 1
+    capped = Sessions(max_sessions=3)
+    made = [capped.new() for _ in range(5)]
+    assert len(capped) == 3 and capped.get(made[0].token) is None and capped.get(made[-1].token) is not None

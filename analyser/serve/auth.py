@@ -43,6 +43,7 @@ __all__ = [
 COOKIE = "ksb_session"
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 IDLE_SECONDS = 8 * 3600
+MAX_SESSIONS = 10_000
 
 
 class NotLoggedIn(Exception):
@@ -67,17 +68,25 @@ class Session:
 class Sessions:
     """The server-side session store of one app (thread-safe; nothing is written to disk)."""
 
-    def __init__(self, *, idle_seconds: float = IDLE_SECONDS) -> None:
+    def __init__(self, *, idle_seconds: float = IDLE_SECONDS, max_sessions: int = MAX_SESSIONS) -> None:
         self.idle_seconds = idle_seconds
+        self.max_sessions = max_sessions
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
 
     def new(self, *, user: str | None = None, role: str | None = None) -> Session:
+        """A new session; past ``max_sessions`` the least recently seen one ends."""
         session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), user, role, time.monotonic())
         with self._lock:
             self._expire()
+            if len(self._sessions) >= self.max_sessions:
+                del self._sessions[min(self._sessions.values(), key=lambda s: s.seen).token]
             self._sessions[session.token] = session
         return session
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._sessions)
 
     def get(self, token: str | None) -> Session | None:
         """The live session of this token (its idle time restarts), or None."""
@@ -138,22 +147,26 @@ class Access:
         with self.workspace.session() as session:
             return bool(session.scalar(select(func.count()).select_from(User)))
 
-    def visit(self, request: Request, *, login: bool = True) -> Visit:
+    def visit(self, request: Request, *, login: bool = True, keep: bool = True) -> Visit:
         """The request's session, made when it has none; NotLoggedIn where a login is needed and missing.
 
-        ``login=False`` for the login page itself (it needs a session for its form token only).
+        ``login=False`` for the login page itself (it needs a session for its form token only);
+        ``keep=False`` for a read that shows no form (the API, a download): no session is made.
         """
         session = self.sessions.get(request.cookies.get(COOKIE))
         required = self.login_required()
         if login and required and (session is None or session.user is None):
             raise NotLoggedIn()
+        if session is None and not keep:
+            return Visit(Session("", "", None, None, time.monotonic()), new=False, open_mode=not required)
         if session is None:
             return Visit(self.sessions.new(), new=True, open_mode=not required)
         return Visit(session, new=False, open_mode=not required)
 
     def check_csrf(self, visit: Visit, token: object) -> None:
         """CsrfRefused unless ``token`` is the session's form token."""
-        if visit.new or not isinstance(token, str) or not hmac.compare_digest(token, visit.session.csrf):
+        expected = visit.session.csrf
+        if visit.new or not expected or not isinstance(token, str) or not hmac.compare_digest(token.encode(), expected.encode()):
             raise CsrfRefused()
 
     def log_in(self, old: Visit, user: str, role: str) -> Session:

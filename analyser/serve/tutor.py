@@ -206,7 +206,7 @@ def _upload_context(learner: str, results: list[dict[str, Any]]) -> dict[str, An
 def _add_exports(app: FastAPI) -> None:
     @app.get("/tutor/export/mapping/{name:path}", include_in_schema=False)
     async def mapping(request: Request, name: str, signed: int = 0) -> Response:
-        visit = _access(request).visit(request)
+        visit = _access(request).visit(request, keep=False)
         review = await run_in_threadpool(review_learner, _workspace(request), name)
         by = visit.user or LOCAL_TUTOR
         content = await run_in_threadpool(lambda: mapping_docx(review, signed_off=bool(signed), signed_by=by))
@@ -215,13 +215,13 @@ def _add_exports(app: FastAPI) -> None:
 
     @app.get("/tutor/export/cohort.xlsx", include_in_schema=False)
     async def cohort_xlsx(request: Request) -> Response:
-        visit = _access(request).visit(request)
+        visit = _access(request).visit(request, keep=False)
         content = await run_in_threadpool(lambda: cohort_workbook(review_cohort(_workspace(request))))
         return visit.apply(request, _download(content, XLSX_MIME, "cohort.xlsx"))
 
     @app.get("/tutor/export/cohort-long.csv", include_in_schema=False)
     async def cohort_long(request: Request) -> Response:
-        visit = _access(request).visit(request)
+        visit = _access(request).visit(request, keep=False)
         text = await run_in_threadpool(lambda: long_csv(review_cohort(_workspace(request))))
         return visit.apply(request, _download(text.encode("utf-8"), "text/csv; charset=utf-8", "cohort-long.csv"))
 
@@ -232,7 +232,7 @@ def _add_api(app: FastAPI) -> None:
     @app.get("/api/tutor/cohort", summary="The cohort by risk", responses=refused)
     async def api_cohort(request: Request) -> JSONResponse:
         """Every learner's latest draft, riskiest first, with red/amber/green and the per-criterion totals."""
-        visit = _access(request).visit(request)
+        visit = _access(request).visit(request, keep=False)
         cohort = await run_in_threadpool(review_cohort, _workspace(request))
         learners = [
             {
@@ -257,14 +257,14 @@ def _add_api(app: FastAPI) -> None:
     @app.get("/api/tutor/history/{name:path}", summary="A learner's drafts (ksb-history/1)", responses=refused)
     async def api_history(request: Request, name: str) -> JSONResponse:
         """The learner's drafts with per-criterion status and the decisions that stand (CONTRACT.md)."""
-        visit = _access(request).visit(request)
+        visit = _access(request).visit(request, keep=False)
         history = await run_in_threadpool(learner_history, _workspace(request), name)
         return visit.apply(request, JSONResponse(history))
 
     @app.get("/api/tutor/drafts/{name:path}", summary="One draft's analysis (ksb-analysis/1)", responses=refused)
     async def api_draft(request: Request, name: str, draft: int | None = None) -> JSONResponse:
         """The stored analysis of one of the learner's drafts (the latest without ``draft``)."""
-        visit = _access(request).visit(request)
+        visit = _access(request).visit(request, keep=False)
         drafts = await run_in_threadpool(_workspace(request).drafts, name)
         chosen = [d for d in drafts if draft is None or d[0] == draft]
         if not chosen:
@@ -290,7 +290,7 @@ async def _not_logged_in(request: Request, exc: Exception) -> Response:
 async def _csrf_refused(request: Request, exc: Exception) -> Response:
     if _is_api(request):
         return JSONResponse({"error": _CSRF}, status_code=403)
-    visit = _access(request).visit(request, login=False)
+    visit = _access(request).visit(request, login=False, keep=False)
     return _show(request, "message.html", {"title": "That did not work", "reason": _CSRF}, visit, status=403)
 
 
@@ -303,7 +303,7 @@ async def _workspace_error(request: Request, exc: Exception) -> Response:
         status = 409
     if _is_api(request):
         return JSONResponse({"error": reason}, status_code=status)
-    visit = _access(request).visit(request, login=False)
+    visit = _access(request).visit(request, login=False, keep=False)
     return _show(request, "message.html", {"title": "That did not work", "reason": reason}, visit, status=status)
 
 
