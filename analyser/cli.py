@@ -429,22 +429,31 @@ def portfolio(folder: Path, scheme: str, fmt: str, output: Path | None, max_file
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 127.0.0.1 keeps the page on this computer.")
 @click.option("--port", type=click.IntRange(min=1, max=65535), default=8000, show_default=True, help="Port to listen on.")
 @_limit_options
-def serve(host: str, port: int, max_file_mb: float, max_pages: int) -> None:
+@_workspace_option
+def serve(host: str, port: int, max_file_mb: float, max_pages: int, workspace: str | None) -> None:
     """Start the local web page: drop a report in, see its analysis (and a JSON API).
 
     The model loads once, then each upload is analysed in a temporary folder that is
     deleted straight after; nothing is stored. The API is described at /docs.
+
+    With --workspace (or KSB_WORKSPACE) the tutor pages are at /tutor: the cohort by risk,
+    each learner's review queue and draft history, uploads of a cohort, and the exports.
+    They need a login (`ksb user add`) when --host is not this computer's loopback address,
+    or once the workspace has an account. The apprentice's page still stores nothing.
 
     \b
     Examples:
       ksb serve
       ksb serve --port 8080
       curl -F file=@report.docx http://127.0.0.1:8000/api/analyse
+      ksb serve --workspace cohort.ksb
+      ksb serve --workspace cohort.ksb --host 0.0.0.0
     """
     from .serve import run_server
 
+    store = _open_workspace(workspace) if workspace else None
     try:
-        run_server(host=host, port=port, settings=_settings(max_file_mb, max_pages))
+        run_server(host=host, port=port, settings=_settings(max_file_mb, max_pages), workspace=store)
     except AnalyserError as err:
         _fail(err.one_line(), EXIT_USAGE)
 
@@ -499,6 +508,45 @@ def history(learner: str, fmt: str, output: Path | None, workspace: str) -> None
         document = learner_history(store, learner)
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else history_to_text(document)
     _emit(text, output)
+
+
+@main.command("export", context_settings=CONTEXT)
+@click.argument("kind", type=click.Choice(["mapping", "signed-off", "xlsx", "csv"]))
+@click.argument("learner", required=False)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="The file to write.")
+@click.option("--by", "by", default=lambda: os.environ.get("USER") or None, help="Who signs off (signed-off; default: $USER).")
+@_workspace_required
+def export(kind: str, learner: str | None, output: Path, by: str | None, workspace: str) -> None:
+    """Write what the tutor pages download: a learner's mapping document, cohort.xlsx, the long CSV.
+
+    mapping: the learner's latest draft with the decisions that stand; signed-off: the same
+    without the tool banner, once every criterion is decided (exit 2 until then); xlsx: the
+    cohort by risk with red/amber/green fills and words, per-criterion totals and the decisions;
+    csv: one row per learner and criterion, for import into e-portfolio platforms.
+
+    \b
+    Examples:
+      ksb export mapping "Aisha Khan" -o "Aisha Khan mapping.docx" --workspace cohort.ksb
+      ksb export signed-off "Aisha Khan" -o signed.docx --by "Sam Tutor" --workspace cohort.ksb
+      ksb export xlsx -o cohort.xlsx --workspace cohort.ksb
+      ksb export csv -o cohort-long.csv --workspace cohort.ksb
+    """
+    from .atomic import write_atomic, write_bytes_atomic
+    from .exports import cohort_workbook, long_csv, mapping_docx
+    from .review import review_cohort, review_learner
+
+    if kind in ("mapping", "signed-off") and not learner:
+        _fail(f"ksb export {kind} needs the learner's name", EXIT_USAGE)
+    store = _open_workspace(workspace)
+    with _reported_usage():
+        if kind in ("mapping", "signed-off"):
+            content = mapping_docx(review_learner(store, learner or ""), signed_off=kind == "signed-off", signed_by=by)
+            write_bytes_atomic(output, content)
+        elif kind == "xlsx":
+            write_bytes_atomic(output, cohort_workbook(review_cohort(store)))
+        else:
+            write_atomic(output, long_csv(review_cohort(store)))
+    _echo(f"wrote {output}", err=True)
 
 
 @main.group(context_settings=CONTEXT)

@@ -1,6 +1,7 @@
 """Cohort views written by ``ksb batch``: cohort.xlsx, a criteria x reports heatmap, cohort.html.
 
 Each takes the cohort rows (one per report, as in cohort.csv) and the scheme's criterion codes.
+cohort.xlsx is drawn by :mod:`.cohort_xlsx` (fills, words, filter, per-criterion totals).
 pandas/openpyxl and matplotlib are imported only here, at the end of a batch.
 """
 
@@ -12,6 +13,7 @@ from typing import Any, Sequence
 
 from ..atomic import write_bytes_atomic
 from ..datamodel import STATUS_SYMBOL
+from .cohort_xlsx import write_xlsx
 
 __all__ = ["cohort_frame", "write_xlsx", "heatmap_png", "cohort_html"]
 
@@ -20,26 +22,16 @@ _SYMBOL = {**STATUS_SYMBOL, "": "–"}
 
 
 def cohort_frame(rows: Sequence[dict[str, Any]], codes: Sequence[str]):  # type: ignore[no-untyped-def]
-    """The cohort as a pandas DataFrame: one row per report, one column per criterion."""
+    """The cohort as a pandas DataFrame: one row per report, one column per criterion (learner, draft first when known)."""
     import pandas as pd
 
+    leading = ["learner", "draft"] if any("learner" in row for row in rows) else []
     columns = [
-        "file", "learner", "draft", "output", "status", "error", "words", "word_status",
+        *leading,
+        "file", "output", "status", "error", "words", "word_status",
         "pass_evidenced", "pass_total", "distinction_evidenced", "distinction_total", "gaps", "review", *codes,
     ]
     return pd.DataFrame([{column: row.get(column, "") for column in columns} for row in rows], columns=columns)
-
-
-def write_xlsx(rows: Sequence[dict[str, Any]], codes: Sequence[str], path: Path) -> None:
-    """cohort.xlsx: the cohort table with a frozen header and the file column."""
-    frame = cohort_frame(rows, codes)
-    buffer = io.BytesIO()
-    with __import__("pandas").ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="cohort", index=False)
-        sheet = writer.sheets["cohort"]
-        sheet.freeze_panes = "B2"
-        sheet.column_dimensions["A"].width = 40
-    write_bytes_atomic(path, buffer.getvalue())
 
 
 def heatmap_png(rows: Sequence[dict[str, Any]], codes: Sequence[str], path: Path) -> None:

@@ -6,11 +6,18 @@ theme, each theme's pass criteria before its distinction criteria. The analyser 
 column with the sections it found ("§n heading"), marks ``review`` items "(check)" and leaves
 gaps visibly empty ("— not found —"). Where the report carries its own mapping, disagreements
 between that claim and the evidence are flagged in the row and listed after the table.
+
+With a :class:`MappingReview` (the tutor's decisions from a workspace) each decided row shows the
+decision: the section confirmed or credited instead, "Rejected" with the suggestion struck
+through, who decided, when, and the comment; the learner, employer and date head the document.
+The *signed-off* version (every criterion decided) has no tool banner, no "(check)" marks and no
+claim flags: it is the tutor's document.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 
@@ -27,18 +34,55 @@ from .. import __version__
 from ..datamodel import Analysis, CriterionResult, Section
 from ..sanitise import xml_safe
 
-__all__ = ["CRITERIA_HEADER", "SECTIONS_HEADER", "NOT_FOUND", "to_mapping_docx", "write_mapping"]
+__all__ = [
+    "CRITERIA_HEADER",
+    "SECTIONS_HEADER",
+    "NOT_FOUND",
+    "CONFIRMED",
+    "REJECTED",
+    "Decided",
+    "MappingReview",
+    "to_mapping_docx",
+    "write_mapping",
+]
 
 CRITERIA_HEADER = "Criteria"
 SECTIONS_HEADER = "Section of the report it appears in"
 NOT_FOUND = "— not found —"
 CHECK = "(check)"
+CONFIRMED = "Confirmed"
+REJECTED = "Rejected"
 _GREY = RGBColor(0x59, 0x59, 0x59)
 _RED = RGBColor(0x9C, 0x1C, 0x1C)
+_GREEN = RGBColor(0x0D, 0x4A, 0x1F)
 
 
-def to_mapping_docx(analysis: Analysis) -> bytes:
-    """The filled mapping document as .docx bytes."""
+@dataclass(frozen=True)
+class Decided:
+    """A tutor's decision that stands on a criterion: confirm (``section``: credited instead) or reject."""
+
+    decision: str
+    section: int | None = None
+    comment: str | None = None
+    by: str | None = None
+    at: str | None = None
+
+
+@dataclass(frozen=True)
+class MappingReview:
+    """The decisions to show, the learner's details, and whether this is the signed-off version."""
+
+    learner: str
+    date: str
+    employer: str | None = None
+    uln: str | None = None
+    decisions: dict[str, Decided] = field(default_factory=dict)
+    signed_off: bool = False
+    signed_by: str | None = None
+
+
+def to_mapping_docx(analysis: Analysis, *, review: MappingReview | None = None) -> bytes:
+    """The filled mapping document as .docx bytes (``review``: with the tutor's decisions)."""
     document = docx.Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -51,13 +95,18 @@ def to_mapping_docx(analysis: Analysis) -> bytes:
     scheme = analysis.scheme
     document.add_heading(f"{scheme.analysed_method.capitalize()} report criteria mapping document", level=1)
     document.add_paragraph(xml_safe(scheme.title))
+    if review is not None:
+        _learner_fields(document, review)
     _labelled(document, "Report", analysis.document.path.name)
     wc = analysis.word_count
     if wc.has_rule:
         _labelled(document, "Assessed words", f"{wc.assessed:,} ({wc.status} the {wc.minimum:,}–{wc.maximum:,} range; target {wc.target:,})")
     else:
         _labelled(document, "Words in the body", f"{wc.assessed:,} (the scheme sets no word limit)")
-    _note(document)
+    if review is None or not review.signed_off:
+        _note(document)
+    if review is not None:
+        _decisions_note(document, review, len(analysis.criteria))
 
     table = document.add_table(rows=1, cols=2)
     table.style = "Table Grid"
@@ -77,10 +126,17 @@ def to_mapping_docx(analysis: Analysis) -> bytes:
                 row = table.add_row()
                 _keep_together(row._tr)
                 _criterion_cell(row.cells[0], criterion.code, criterion.description)
-                _sections_cell(row.cells[1], results[criterion.code], sections, analysis)
+                decided = review.decisions.get(criterion.code) if review is not None else None
+                if decided is None:
+                    _sections_cell(row.cells[1], results[criterion.code], sections, analysis)
+                else:
+                    _decided_cell(row.cells[1], results[criterion.code], sections, decided, signed_off=bool(review and review.signed_off))
     _set_widths(table, (Cm(11), Cm(6)))
-    _claims_summary(document, analysis)
-    _legend(document)
+    if review is not None and review.signed_off:
+        _signed_off_legend(document, review)
+    else:
+        _claims_summary(document, analysis)
+        _legend(document)
 
     stream = io.BytesIO()
     document.save(stream)
@@ -173,6 +229,76 @@ def _sections_cell(cell: _Cell, result: CriterionResult, sections: dict[int, Sec
         run.bold = bool(style.get("bold"))
         if "color" in style:
             run.font.color.rgb = style["color"]  # type: ignore[assignment]
+
+
+def _decided_cell(cell: _Cell, result: CriterionResult, sections: dict[int, Section], decided: Decided, *, signed_off: bool) -> None:
+    """A decided row: the section confirmed (or credited instead), or "Rejected" with the suggestion struck through."""
+    cell.text = ""
+    credited = [sections[decided.section]] if decided.section is not None and decided.section in sections else []
+    found = [sections[i] for i in result.sections if i in sections] if result.status != "gap" else []
+    lines: list[tuple[str, dict[str, object]]] = []
+    who = _who(decided)
+    if decided.decision == "confirm":
+        shown = credited or found
+        lines.extend((_section_label(s), {}) for s in shown)
+        if not shown:
+            lines.append(("(section not named)", {"italic": True, "color": _GREY}))
+        lines.append((f"✓ {CONFIRMED}{who}" + (" (section credited instead of the suggestion)" if credited else ""), {"bold": True, "color": _GREEN}))
+    else:
+        lines.append((f"✗ {REJECTED}{who}", {"bold": True, "color": _RED}))
+        if not signed_off:
+            lines.extend((f"{_section_label(s)} (suggested)", {"strike": True, "color": _GREY}) for s in found)
+    if decided.comment:
+        lines.append((f"Comment: {xml_safe(decided.comment)}", {"italic": True}))
+    for number, (text, style) in enumerate(lines):
+        paragraph = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
+        run = paragraph.add_run(text)
+        run.italic = bool(style.get("italic"))
+        run.bold = bool(style.get("bold"))
+        run.font.strike = bool(style.get("strike"))
+        if "color" in style:
+            run.font.color.rgb = style["color"]  # type: ignore[assignment]
+
+
+def _who(decided: Decided) -> str:
+    by = f" by {xml_safe(decided.by)}" if decided.by else ""
+    when = f" on {decided.at[:10]}" if decided.at else ""
+    return by + when
+
+
+def _learner_fields(document: DocxDocument, review: MappingReview) -> None:
+    _labelled(document, "Learner", review.learner)
+    if review.uln:
+        _labelled(document, "ULN", review.uln)
+    _labelled(document, "Employer", review.employer or "")
+    _labelled(document, "Date", review.date)
+
+
+def _decisions_note(document: DocxDocument, review: MappingReview, total: int) -> None:
+    confirmed = sum(1 for d in review.decisions.values() if d.decision == "confirm")
+    rejected = sum(1 for d in review.decisions.values() if d.decision == "reject")
+    paragraph = document.add_paragraph()
+    if review.signed_off:
+        paragraph.add_run("Signed off").bold = True
+        by = f" by {xml_safe(review.signed_by)}" if review.signed_by else ""
+        paragraph.add_run(f"{by} on {review.date}: every criterion was checked; {confirmed} confirmed, {rejected} rejected.")
+        return
+    paragraph.add_run("Tutor's decisions: ").bold = True
+    paragraph.add_run(
+        f"{confirmed} confirmed, {rejected} rejected, {total - confirmed - rejected} still to decide. Decided rows show the "
+        f"decision, who made it and when; \"{REJECTED}\" rows strike the suggestion through."
+    )
+
+
+def _signed_off_legend(document: DocxDocument, review: MappingReview) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.add_run("How to read the second column. ").bold = True
+    paragraph.add_run(
+        "“§n heading” is section n of the report (sections counted from 0 in document order), followed by its heading. "
+        f"✓ {CONFIRMED}: the section evidences the criterion. ✗ {REJECTED}: the report does not evidence it."
+    )
+    _labelled(document, "Signed off by", review.signed_by or "")
+    _labelled(document, "Date", review.date)
 
 
 def _claims_summary(document: DocxDocument, analysis: Analysis) -> None:

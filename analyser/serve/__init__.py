@@ -17,6 +17,9 @@ with a generic message. Logs name the exception type only, never report text.
     uploads.py    size limits, safe file names, saving in chunks, the refusal type
     pages.py      the templates (analyser/templates/serve/) and what each page shows
     responses.py  errors answered in kind (JSON or a page), the privacy headers
+    tutor.py      with a workspace: the tutor pages at /tutor (cohort, review queue, uploads, exports)
+    tutor_pages.py  the tutor templates (analyser/templates/serve/tutor/) and what each page shows
+    auth.py       who may see the tutor pages: login, server-side sessions, the CSRF token of every form
 """
 
 from __future__ import annotations

@@ -46,11 +46,20 @@ class SchemeInfo(BaseModel):
     description: str
 
 
-def create_app(*, settings: ExtractSettings | None = None, warm: bool = True, analyser: Analyser | None = None) -> FastAPI:
+def create_app(
+    *,
+    settings: ExtractSettings | None = None,
+    warm: bool = True,
+    analyser: Analyser | None = None,
+    workspace: Any = None,
+    host: str = "127.0.0.1",
+) -> FastAPI:
     """The web app. ``settings`` sets the upload limits; ``warm`` loads the model at start-up.
 
     ``analyser`` is the Analyser every upload uses (by default one for the default scheme with
-    ``settings``; given one, its own settings apply).
+    ``settings``; given one, its own settings apply). ``workspace`` (a
+    :class:`~analyser.workspace.Workspace`) adds the tutor pages (:mod:`.tutor`); ``host`` is
+    the address served, which decides whether they need a login.
     """
     analyser = analyser or Analyser(DEFAULT_SCHEME, settings=settings or ExtractSettings())
     shared = SharedAnalyser(analyser)
@@ -82,6 +91,11 @@ def create_app(*, settings: ExtractSettings | None = None, warm: bool = True, an
     app.add_exception_handler(StarletteHTTPException, http_handler)
     _add_pages(app)
     _add_api(app)
+    if workspace is not None:
+        from .auth import LOOPBACK
+        from .tutor import add_tutor
+
+        add_tutor(app, workspace, beyond_loopback=host not in LOOPBACK)
     return app
 
 
@@ -154,8 +168,11 @@ def _pages(request: Request) -> Pages:
     return pages
 
 
-def run_server(*, host: str = "127.0.0.1", port: int = 8000, settings: ExtractSettings | None = None) -> None:
-    """Load the model, then serve until interrupted (uvicorn). Progress lines go to stderr."""
+def run_server(*, host: str = "127.0.0.1", port: int = 8000, settings: ExtractSettings | None = None, workspace: Any = None) -> None:
+    """Load the model, then serve until interrupted (uvicorn). Progress lines go to stderr.
+
+    ``workspace`` (an open :class:`~analyser.workspace.Workspace`) adds the tutor pages at /tutor.
+    """
     import sys
 
     import uvicorn
@@ -163,9 +180,12 @@ def run_server(*, host: str = "127.0.0.1", port: int = 8000, settings: ExtractSe
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: listening on {host}: other computers can reach the page and upload reports", file=sys.stderr)
     print("loading the model ...", file=sys.stderr)
-    app = create_app(settings=settings, warm=False)
+    app = create_app(settings=settings, warm=False, workspace=workspace, host=host)
     app.state.analyser.warm_up()
     shown = f"[{host}]" if ":" in host else host
     print(f"KSB Analyser on http://{shown}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
+    if workspace is not None:
+        login = "a login" if app.state.access.login_required() else "no login (this computer only, no accounts)"
+        print(f"tutor pages on http://{shown}:{port}/tutor ({login})", file=sys.stderr)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", server_header=False)
     uvicorn.Server(config).run()
