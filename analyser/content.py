@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
-from .datamodel import Scheme, Section
+from .datamodel import CriterionResult, Scheme, Section
 from .embed import TextEncoder
 from .match import CriterionTexts, SectionVectors
 from .match.similarity import best_per_criterion, similarity
@@ -35,6 +36,9 @@ _AREA_HINTS = {
 _ANNEX_LABEL = re.compile(r"\b(annex(?:e)?|appendix)\s+([A-Z]|\d{1,2}|[IVX]{1,4})\b", re.IGNORECASE)
 _ANY_ANNEX_MENTION = re.compile(r"\b(annex(?:e|es)?|appendix|appendices)\b", re.IGNORECASE)
 COVERED = 0.30
+# The mean of a document's five best criterion scores below which it does not read as a project report. Chosen on
+# eval/content (docs/content-check.md): complete reports score 0.72-1.00, a changelog 0.18, a CV 0.12.
+LOOKS_LIKE_REPORT = 0.26
 
 
 @dataclass(frozen=True)
@@ -63,9 +67,11 @@ class ContentCheck:
 
     areas: tuple[AreaCheck, ...]
     annexes: tuple[AnnexCheck, ...]
+    looks_like_report: bool = True
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "looks_like_report": self.looks_like_report,
             "areas": [
                 {"area": a.area, "covered": a.covered, "sections": list(a.sections), "score": round(a.score, 4)}
                 for a in self.areas
@@ -86,10 +92,26 @@ def _hint(area: str) -> str:
     return area
 
 
+def looks_like_report(scheme: Scheme, results: Sequence[CriterionResult]) -> bool:
+    """Whether the document reads as a report for this scheme: its five best criteria score at least LOOKS_LIKE_REPORT.
+
+    Judged only where the matcher is trained for the scheme (team prototypes): elsewhere its
+    scores are too low to tell, and the document is taken as a report.
+    """
+    if not scheme.has_prototypes or not results:
+        return True
+    best = sorted((r.score for r in results), reverse=True)[:5]
+    return sum(best) / len(best) >= LOOKS_LIKE_REPORT
+
+
 def check_content(
-    sections: tuple[Section, ...], scheme: Scheme, encoder: TextEncoder, embedded: SectionVectors
+    sections: tuple[Section, ...],
+    scheme: Scheme,
+    encoder: TextEncoder,
+    embedded: SectionVectors,
+    results: Sequence[CriterionResult] = (),
 ) -> ContentCheck:
-    """Which report areas the body seems to cover, and which annexes the body refers to."""
+    """Which report areas the body seems to cover, which annexes the body refers to, and whether it reads as a report."""
     areas = scheme.report_areas
     area_checks: list[AreaCheck] = []
     if areas and embedded.vectors.shape[0]:
@@ -125,4 +147,4 @@ def check_content(
             label = section.heading
             referred = generic_mention
         annex_checks.append(AnnexCheck(section=section.index, heading=section.heading, label=label, referred_to=referred))
-    return ContentCheck(areas=tuple(area_checks), annexes=tuple(annex_checks))
+    return ContentCheck(areas=tuple(area_checks), annexes=tuple(annex_checks), looks_like_report=looks_like_report(scheme, results))

@@ -197,7 +197,7 @@ class Analyser:
     def stage_content(self, run: Run) -> None:
         from .content import check_content
 
-        run.content = check_content(run.sections, self.scheme, self.encoder, run.embedded)
+        run.content = check_content(run.sections, self.scheme, self.encoder, run.embedded, run.criteria)
 
     def stage_claims(self, run: Run) -> None:
         from .summarise import compare_claims

@@ -71,3 +71,23 @@ def test_an_appendix_letter_matches_an_annex_mention(scheme, fake_encoder) -> No
     sections = _sections(("Body", "body", "The rota is in Annex B of this report."), ("Appendix B", "annex", "Rota."))
     check = check_content(sections, scheme, fake_encoder, embed_sections(sections, fake_encoder))
     assert check.annexes[0].referred_to is True
+
+
+def test_a_document_that_is_not_a_report_says_so() -> None:
+    """Issue 14: a changelog or a CV gets looks_like_report false instead of a coverage verdict."""
+    from analyser.content import LOOKS_LIKE_REPORT, looks_like_report
+    from analyser.criteria import load_scheme
+    from analyser.datamodel import CriterionResult
+
+    scheme = load_scheme("st0071-highfield")
+
+    def results(score: float) -> tuple[CriterionResult, ...]:
+        return tuple(
+            CriterionResult(code=c.code, grade=c.grade, status="gap", score=score, sections=(), beyond_limit_only=False, claimed=None, evidence=())
+            for c in scheme.analysed_criteria
+        )
+
+    assert looks_like_report(scheme, results(LOOKS_LIKE_REPORT + 0.01))
+    assert not looks_like_report(scheme, results(LOOKS_LIKE_REPORT - 0.01))
+    plain = load_scheme("st0071-open-awards")  # no trained prototypes: not judged
+    assert looks_like_report(plain, ())

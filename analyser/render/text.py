@@ -80,7 +80,10 @@ def to_text(analysis: Analysis) -> str:
     if content is not None:
         missing = [a.area for a in content.areas if not a.covered]  # type: ignore[attr-defined]
         unreferred = [a.label for a in content.annexes if not a.referred_to]  # type: ignore[attr-defined]
-        if content.areas:  # type: ignore[attr-defined]
+        if not content.looks_like_report:  # type: ignore[attr-defined]
+            lines += ["", "Report content: this does not read like a project report for this scheme (few criteria come "
+                      "close anywhere); check it is the right file"]
+        elif content.areas:  # type: ignore[attr-defined]
             lines += ["", "Report content: " + ("all the areas the assessment plan asks for seem covered" if not missing
                                                 else "may not cover: " + "; ".join(missing))]
         if unreferred:
