@@ -578,3 +578,20 @@ def test_file_over_the_size_limit(tmp_path: Path) -> None:
 def test_extract_settings_validate_themselves(field: str, value: object) -> None:
     with pytest.raises(ValueError, match=f"The '{field}' parameter must be a positive integer. Got {value!r} instead."):
         ExtractSettings(**{field: value})  # type: ignore[arg-type]
+
+
+def test_bold_lines_under_real_headings_are_emphasis_not_headings() -> None:
+    """Issue 12: bold-only lines under a #### heading outranked it (225 sections as .md against 49 as .docx)."""
+    from analyser.extract.text import parse_markdown
+
+    blocks = parse_markdown("# Title\n\n## 1. What I did\n\n#### Calls\n\n**Monday**\n\nI rang the customer.\n\n**Tuesday**\n\nI wrote back.\n")
+    headings = [(b.text, b.level) for b in blocks if b.kind == "heading"]
+    assert headings == [("Title", 1), ("1. What I did", 2), ("Calls", 4)]
+    assert [b.text for b in blocks if b.kind == "paragraph"][:2] == ["Monday", "I rang the customer."]
+
+
+def test_bold_lines_are_headings_below_the_title_when_nothing_else_marks_the_structure() -> None:
+    from analyser.extract.text import parse_markdown
+
+    blocks = parse_markdown("# Title\n\n**Introduction**\n\nSome text here.\n\n**What I did**\n\nMore text.\n")
+    assert [(b.text, b.level) for b in blocks if b.kind == "heading"] == [("Title", 1), ("Introduction", 2), ("What I did", 2)]

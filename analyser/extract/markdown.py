@@ -61,7 +61,30 @@ def parse_markdown(text: str) -> list[Block]:
     # markdown-it's own "normalize" step is off: it would also turn NUL into U+FFFD.
     source = "\n".join(text.splitlines())
     blocks = _Builder(_parser(), source.split("\n")).build(source)
-    return [block for block in blocks if block.text.strip()]
+    return _rank_bold_lines([block for block in blocks if block.text.strip()])
+
+
+def _rank_bold_lines(blocks: list[Block]) -> list[Block]:
+    """Wholly bold lines are headings only where nothing better marks the structure, and never outrank their heading.
+
+    With two or more real headings (``#`` or setext) the document's structure is in them, as a .docx's
+    is in its heading styles: a bold line is then an emphasised paragraph. Otherwise it is a heading one
+    level below the heading it sits under (the title, if any).
+    """
+    real = [block for block in blocks if block.kind == "heading" and block.style != "md:bold-line"]
+    if len(real) >= 2:
+        return [
+            Block(text=block.text, kind="paragraph", style="md:bold-paragraph") if block.style == "md:bold-line" else block
+            for block in blocks
+        ]
+    ranked, above = [], 0
+    for block in blocks:
+        if block.style == "md:bold-line":
+            block = Block(text=block.text, kind="heading", level=min(6, max(2, above + 1)), style=block.style)
+        elif block.kind == "heading" and block.level is not None:
+            above = block.level
+        ranked.append(block)
+    return ranked
 
 
 class _Builder:
