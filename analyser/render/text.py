@@ -35,6 +35,7 @@ def to_text(analysis: Analysis) -> str:
     lines = [
         f"{analysis.document.path.name}  ·  {scheme.standard} {scheme.analysed_method}  ·  scheme {scheme.id}",
         "",
+        *_warning_lines(analysis),
         f"Words  {wc.assessed:,} assessed  ({wc.status} the {wc.minimum:,}–{wc.maximum:,} range; target {wc.target:,})",
         f"       {_word_bar(wc.assessed, wc.minimum, wc.maximum)}  [ ] = {wc.minimum:,} and {wc.maximum:,}",
         "       left out: " + ", ".join(f"{part} {wc.by_part[part]:,}" for part in ("front", "references", "annex")),
@@ -87,6 +88,14 @@ def to_text(analysis: Analysis) -> str:
         "KSB Analyser suggests where evidence may be; an assessor decides. Use --format json for the full evidence.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _warning_lines(analysis: Analysis) -> list[str]:
+    """A "Warnings:" line (one message per line) and a blank line, or nothing when the file has none."""
+    messages = [warning.message for warning in analysis.document.warnings]
+    if not messages:
+        return []
+    return [f"Warnings: {messages[0]}", *(f"          {message}" for message in messages[1:]), ""]
 
 
 def _claim_lines(analysis: Analysis) -> list[str]:
