@@ -55,7 +55,7 @@ __all__ = [
     "check_text_bytes",
 ]
 
-SUPPORTED_SUFFIXES = (".docx", ".pdf", ".txt", ".md", ".odt", ".doc")
+SUPPORTED_SUFFIXES = (".docx", ".odt", ".doc", ".pdf", ".txt", ".md")
 
 _MB = 1024 * 1024
 
