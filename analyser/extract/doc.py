@@ -64,7 +64,7 @@ def extract_doc(
     *,
     max_uncompressed_bytes: int = 200_000_000,
     settings: DocxSettings | None = None,
-    timeout_s: float = 60,
+    timeout_s: float = 45,
 ) -> Document:
     """Read a .doc report into a :class:`Document` through a LibreOffice conversion to .docx.
 

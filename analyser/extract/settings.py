@@ -137,7 +137,9 @@ class ExtractSettings:
     max_pages: int = 300
     max_uncompressed_bytes: int = 200 * _MB
     #: A .doc is converted by LibreOffice; a conversion taking longer than this is stopped.
-    max_conversion_seconds: int = 60
+    #: Below ``ksb batch``'s default time limit per report (60 s), so that the conversion is
+    #: stopped by its own timeout (which stops LibreOffice too) rather than with the worker.
+    max_conversion_seconds: int = 45
     docx: DocxSettings = field(default_factory=DocxSettings)
     pdf: PdfSettings = field(default_factory=PdfSettings)
 

@@ -290,5 +290,3 @@ def _single_cell(tbl: etree._Element, max_depth: int) -> etree._Element | None:
 def _plain_text(element: etree._Element) -> str:
     """All ``w:t`` text under ``element``, without recursion (for over-deep nesting)."""
     return normalise_whitespace(" ".join(t.text or "" for t in element.iter(W_T)))
-
-
