@@ -123,7 +123,7 @@ def analyse(
     path: Path, scheme: str, fmt: str, output: Path | None, max_file_mb: float, max_pages: int,
     workspace: str | None, learner: str | None,
 ) -> None:
-    """Analyse one report (.docx, .pdf, .txt or .md).
+    """Analyse one report (.docx, .odt, .doc, .pdf, .txt or .md).
 
     With --workspace (or KSB_WORKSPACE) the analysis is stored as the learner's next draft.
 
@@ -235,7 +235,7 @@ def batch(
     refused: list[tuple[Path, str]] = []
     files, unmatched = collect_inputs(inputs, refused=refused)
     for item in unmatched:
-        _echo(f"error: {item}: no supported report files found (.docx, .pdf, .txt, .md)", err=True)
+        _echo(f"error: {item}: no supported report files found (.docx, .odt, .doc, .pdf, .txt, .md)", err=True)
     for path, reason in refused:
         _echo(f"error: {path}: {reason}", err=True)
     if not files:
@@ -407,7 +407,7 @@ def proposal(path: Path, scheme: str, limit: int | None, fmt: str, output: Path 
 def portfolio(folder: Path, scheme: str, fmt: str, output: Path | None, max_file_mb: float, max_pages: int) -> None:
     """Check a portfolio folder: count the pieces (10-15) and map each to the discussion criteria.
 
-    Each file in FOLDER (subfolders included) is one piece of evidence; .docx, .pdf, .txt and
+    Each file in FOLDER (subfolders included) is one piece of evidence; .docx, .odt, .doc, .pdf, .txt and
     .md pieces are read, others are counted and listed as not read. Criteria that no piece seems
     to support are flagged.
 

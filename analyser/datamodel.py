@@ -36,6 +36,7 @@ STATUS_LABEL: dict[str, str] = {"evidenced": "Evidenced", "review": "Review", "g
 
 __all__ = [
     "Block",
+    "Warning",
     "Document",
     "Section",
     "WordCount",
@@ -77,14 +78,32 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Warning:  # noqa: A001 - the name of the JSON key; shadows the builtin only where imported
+    """Something in the file to put right before submitting it; the analysis still runs.
+
+    ``code`` is stable and machine-readable ("tracked_changes", "comments"); ``message`` is
+    one line for the apprentice, saying what to do.
+    """
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Document:
-    """A report's text as extracted, before any interpretation."""
+    """A report's text as extracted, before any interpretation.
+
+    ``sha256`` is of the file's own bytes (for a .doc, of the .doc, not of its conversion).
+    ``warnings`` are things the extractor noticed in the file (unaccepted tracked changes,
+    comments), in a fixed order.
+    """
 
     path: Path
-    format: Literal["docx", "pdf", "txt", "md"]
+    format: Literal["docx", "pdf", "txt", "md", "odt", "doc"]
     sha256: str
     blocks: tuple[Block, ...]
     pages: int | None = None
+    warnings: tuple[Warning, ...] = ()
 
 
 @dataclass(frozen=True)

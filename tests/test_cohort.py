@@ -207,7 +207,7 @@ def test_errors_csv_lists_failures_and_unmatched_inputs(tmp_path: Path, monkeypa
     result = run_batch([good, bad], outdir, unmatched=["missing/*.docx"])
     rows = list(csv.DictReader((outdir / "errors.csv").open()))
     assert rows == [
-        {"file": "missing/*.docx", "reason": "no supported report files found (.docx, .pdf, .txt, .md)", "exit_status": "2"},
+        {"file": "missing/*.docx", "reason": "no supported report files found (.docx, .odt, .doc, .pdf, .txt, .md)", "exit_status": "2"},
         {"file": str(bad), "reason": "empty file (0 bytes); save it again", "exit_status": "3"},
     ]
     assert result.failed == [

@@ -25,7 +25,7 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 # ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "suffix"), [("r.docx", ".docx"), ("R.PDF", ".pdf"), ("r.Txt", ".txt"), ("r.md", ".md")])
+@pytest.mark.parametrize(("name", "suffix"), [("r.docx", ".docx"), ("R.PDF", ".pdf"), ("r.Txt", ".txt"), ("r.md", ".md"), ("r.ODT", ".odt"), ("r.doc", ".doc")])
 def test_report_path_gives_the_lower_case_suffix(tmp_path: Path, name: str, suffix: str) -> None:
     assert sniff.check_report_path(write(tmp_path, name, b"x"), max_file_bytes=MB) == suffix
 
@@ -33,7 +33,7 @@ def test_report_path_gives_the_lower_case_suffix(tmp_path: Path, name: str, suff
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("r.odt", b"x", r"^unsupported format '\.odt'; save it as \.docx, \.pdf, \.txt or \.md$"),
+        ("r.pages", b"x", r"^unsupported format '\.pages'; save it as \.docx, \.pdf, \.txt or \.md$"),
         ("r", b"x", r"^unsupported format '\(no extension\)'"),
         ("r.txt", b"", r"^empty file \(0 bytes\); save the report again and re-export it$"),
         ("r.txt", b"x" * (MB + 1), r"^file is 1\.0 MB, over the 1 MB limit; remove large images or raise the limit with --max-file-mb$"),

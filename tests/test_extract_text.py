@@ -540,7 +540,7 @@ def test_unreadable_text_file_is_an_input_error(tmp_path: Path, monkeypatch: pyt
     ("name", "match"),
     [
         ("report.pages", r"unsupported format '\.pages'; save it as \.docx, \.pdf, \.txt or \.md"),
-        ("report.doc", r"unsupported format '\.doc'"),
+        ("report.wps", r"unsupported format '\.wps'"),
         ("report", r"unsupported format '\(no extension\)'"),
     ],
 )

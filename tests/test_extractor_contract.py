@@ -1,11 +1,12 @@
 """The extractor contract: the same checks run over every format's extractor.
 
 As scikit-learn's ``parametrize_with_checks`` runs one suite over every estimator, each
-check below runs over every extractor (docx, pdf, txt, md), called directly and through
+check below runs over every extractor (docx, odt, doc, pdf, txt, md), called directly and through
 ``extract_document``. A good file gives a ``Document`` of the right format, the sha256 of
 the file's bytes and non-empty, well-formed blocks; an empty, a missing, a damaged and a
 wrongly renamed file each raise ``InputError`` naming the file. Every fixture file is
-built here.
+built here; the good .doc is the good .docx saved by LibreOffice, so its checks are skipped
+where LibreOffice is not installed (never in CI).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +24,13 @@ import pytest
 from analyser.datamodel import Block, Document
 from analyser.errors import InputError
 from analyser.extract import extract_document
+from analyser.extract.doc import extract_doc
 from analyser.extract.docx import extract_docx
+from analyser.extract.odt import extract_odt
 from analyser.extract.pdf import extract_pdf
 from analyser.extract.text import extract_text
 from docx_factory import add_text, new_document
+from odt_factory import OdtBuilder, convert
 from pdf_factory import ReportPDF, filler_words
 
 BLOCK_KINDS = {"heading", "paragraph", "list_item", "table"}
@@ -52,6 +57,28 @@ def good_docx() -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def good_odt() -> bytes:
+    builder = OdtBuilder()
+    builder.style("Title", bold=True, size=20)
+    builder.paragraph("Resolving a billing complaint", style="Title")
+    builder.heading("Introduction", 1)
+    builder.paragraph("I work on the billing team and handle about forty calls a day.")
+    builder.bullet_list(["I listened to the customer first.", "I checked the account history."])
+    builder.table([["Week", "Calls"], ["1", "212"]])
+    builder.heading("Results", 1)
+    builder.paragraph("The complaint was closed within five days and the customer stayed.")
+    return builder.bytes()
+
+
+def good_doc() -> bytes:
+    """The good .docx saved as Word 97-2003 by LibreOffice (skips the test without it)."""
+    with tempfile.TemporaryDirectory(prefix="ksb-contract-") as folder:
+        source = Path(folder) / "report.docx"
+        source.write_bytes(good_docx())
+        (converted,) = convert([source], "doc", Path(folder) / "out")
+        return converted.read_bytes()
 
 
 def good_pdf() -> bytes:
@@ -112,6 +139,8 @@ class Extractor:
 
 EXTRACTORS = [
     Extractor("docx", extract_docx, good_docx, lambda data: data[:3000], good_pdf),
+    Extractor("odt", extract_odt, good_odt, lambda data: data[: len(data) // 2], good_pdf),
+    Extractor("doc", extract_doc, good_doc, lambda data: data[: len(data) // 2], good_pdf),
     Extractor("pdf", extract_pdf, good_pdf, lambda data: data[: len(data) // 2], good_docx, paged=True),
     Extractor("txt", extract_text, lambda: GOOD_TXT, damaged_text, good_pdf),
     Extractor("md", extract_text, lambda: GOOD_MD, damaged_text, good_docx),
@@ -119,9 +148,21 @@ EXTRACTORS = [
 ENTRY_POINTS = {"extractor": None, "extract_document": extract_document}
 
 
+class GoodFiles:
+    """Each format's good file, made the first time a check asks for it (the .doc needs LibreOffice)."""
+
+    def __init__(self) -> None:
+        self._made: dict[str, bytes] = {}
+
+    def __getitem__(self, fmt: str) -> bytes:
+        if fmt not in self._made:
+            self._made[fmt] = next(e for e in EXTRACTORS if e.format == fmt).good()
+        return self._made[fmt]
+
+
 @pytest.fixture(scope="module")
-def good_bytes() -> dict[str, bytes]:
-    return {extractor.format: extractor.good() for extractor in EXTRACTORS}
+def good_bytes() -> GoodFiles:
+    return GoodFiles()
 
 
 @dataclass(frozen=True)
@@ -130,8 +171,12 @@ class Run:
 
     extractor: Extractor
     folder: Path
-    good: bytes
+    files: GoodFiles
     entry: str
+
+    @property
+    def good(self) -> bytes:
+        return self.files[self.extractor.format]
 
     def write(self, name: str, data: bytes) -> Path:
         path = self.folder / f"{name}{self.extractor.suffix}"
@@ -253,9 +298,9 @@ def parametrize_with_checks(extractors: list[Extractor]):  # type: ignore[no-unt
 
 @parametrize_with_checks(EXTRACTORS)
 def test_extractor_contract(
-    extractor: Extractor, entry: str, check: Callable[[Run], None], good_bytes: dict[str, bytes], tmp_path: Path
+    extractor: Extractor, entry: str, check: Callable[[Run], None], good_bytes: GoodFiles, tmp_path: Path
 ) -> None:
-    check(Run(extractor, tmp_path, good_bytes[extractor.format], entry))
+    check(Run(extractor, tmp_path, good_bytes, entry))
 
 
 def test_every_supported_suffix_has_an_extractor() -> None:

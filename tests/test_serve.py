@@ -241,7 +241,7 @@ def test_upload_form(client: TestClient) -> None:
     assert answer.status_code == 200
     page = answer.text
     assert '<form id="upload" method="post" action="/analyse" enctype="multipart/form-data">' in page
-    assert 'name="file" type="file" accept=".docx,.pdf,.txt,.md" required' in page
+    assert 'name="file" type="file" accept=".docx,.odt,.doc,.pdf,.txt,.md" required' in page
     for scheme in list_schemes():
         assert f'value="{scheme.id}"' in page
     assert f'<option value="{DEFAULT_SCHEME}" selected>' in page

@@ -29,7 +29,7 @@ __all__ = [
 
 ERROR_COLUMNS = ("file", "reason", "exit_status")
 _FIGURE_COLUMNS = ("pass_evidenced", "pass_total", "distinction_evidenced", "distinction_total", "gaps", "review")
-_UNMATCHED_REASON = "no supported report files found (.docx, .pdf, .txt, .md)"
+_UNMATCHED_REASON = "no supported report files found (.docx, .odt, .doc, .pdf, .txt, .md)"
 
 
 @dataclass(frozen=True)

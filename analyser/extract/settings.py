@@ -48,7 +48,8 @@ def _check_fields(settings: object) -> None:
 
 @dataclass(frozen=True)
 class DocxSettings:
-    """Thresholds of the .docx extractor: nesting limits and the visual heading rules.
+    """Thresholds of the .docx (and .odt, and converted .doc) extractor: nesting limits and
+    the visual heading rules.
 
     The visual rules apply only to documents that do not structure themselves with heading
     styles (see :mod:`analyser.extract.docx.headings`).
@@ -135,11 +136,15 @@ class ExtractSettings:
     max_file_bytes: int = 50 * _MB
     max_pages: int = 300
     max_uncompressed_bytes: int = 200 * _MB
+    #: A .doc is converted by LibreOffice; a conversion taking longer than this is stopped.
+    #: Below ``ksb batch``'s default time limit per report (60 s), so that the conversion is
+    #: stopped by its own timeout (which stops LibreOffice too) rather than with the worker.
+    max_conversion_seconds: int = 45
     docx: DocxSettings = field(default_factory=DocxSettings)
     pdf: PdfSettings = field(default_factory=PdfSettings)
 
     def __post_init__(self) -> None:
-        for name in ("max_file_bytes", "max_pages", "max_uncompressed_bytes"):
+        for name in ("max_file_bytes", "max_pages", "max_uncompressed_bytes", "max_conversion_seconds"):
             value = getattr(self, name)
             if not isinstance(value, int) or value <= 0:
                 raise ValueError(f"The '{name}' parameter must be a positive integer. Got {value!r} instead.")

@@ -72,6 +72,9 @@ def to_document(analysis: Analysis, *, learner: Any = None) -> dict[str, Any]:
         # Extension (CONTRACT.md allows new keys): the report's own claims against the evidence.
         "claims": analysis.claims.as_dict(),
     }
+    if document_warnings := analysis.document.warnings:
+        # Extension: things to put right in the file before submitting (tracked changes, comments).
+        document["warnings"] = [{"code": w.code, "message": w.message} for w in document_warnings]
     if learner is not None:
         document["learner"] = learner.as_dict()
     content = analysis.content

@@ -36,6 +36,7 @@ def to_text(analysis: Analysis) -> str:
     lines = [
         f"{analysis.document.path.name}  ·  {scheme.standard} {scheme.analysed_method}  ·  scheme {scheme.id}",
         "",
+        *_warning_lines(analysis),
     ]
     if wc.minimum is not None and wc.maximum is not None and wc.target is not None:
         lines += [
@@ -120,6 +121,12 @@ def _next_step_lines(analysis: Analysis) -> list[str]:
     if len(steps) > _SHOWN_STEPS:
         lines.append(f"  … and {len(steps) - _SHOWN_STEPS} more (--format html or json lists them all)")
     return lines
+def _warning_lines(analysis: Analysis) -> list[str]:
+    """A "Warnings:" line (one message per line) and a blank line, or nothing when the file has none."""
+    messages = [warning.message for warning in analysis.document.warnings]
+    if not messages:
+        return []
+    return [f"Warnings: {messages[0]}", *(f"          {message}" for message in messages[1:]), ""]
 
 
 def _claim_lines(analysis: Analysis) -> list[str]:

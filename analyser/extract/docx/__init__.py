@@ -46,10 +46,11 @@ def extract_docx(
     settings = settings or DocxSettings()
     path = Path(path)
     data = read_docx_bytes(path, max_uncompressed_bytes=max_uncompressed_bytes)
-    blocks = open_docx(data, path, settings).blocks()
+    reader = open_docx(data, path, settings)
     return Document(
         path=path,
         format="docx",
         sha256=hashlib.sha256(data).hexdigest(),
-        blocks=tuple(blocks),
+        blocks=tuple(reader.blocks()),
+        warnings=reader.warnings(),
     )

@@ -15,6 +15,8 @@ Headings come from three sources, strongest first:
    body-text style when the author keeps another style for bold headings.
 
 The reader (:mod:`.reader`) finds 1 and 2; this module adds 3 and makes the blocks. The
+.odt reader (:mod:`analyser.extract.odt`) makes the same :class:`Paragraph` records from
+OpenDocument styles, so both formats are decided by these rules. The
 thresholds are :class:`~analyser.extract.settings.DocxSettings`.
 """
 
@@ -27,7 +29,9 @@ from dataclasses import dataclass
 from ...datamodel import Block, BlockKind
 from ..settings import DocxSettings
 
-__all__ = ["Item", "Paragraph", "decide_headings"]
+__all__ = ["Item", "Paragraph", "decide_headings", "heading_number"]
+
+_HEADING_NAME = re.compile(r"heading\s*([1-9])", re.IGNORECASE)
 
 _CAPTION = re.compile(
     r"(figure|fig\.|table|chart|graph|diagram|image|picture|exhibit)\s*\d", re.IGNORECASE
@@ -55,6 +59,15 @@ class Paragraph:
 
 
 Item = Block | Paragraph
+
+
+def heading_number(name: str) -> int | None:
+    """The N of a heading style's name or id ("Heading 2", "heading2"), else None.
+
+    (A style named "Title" is level 1 too; the readers check that by name.)
+    """
+    match = _HEADING_NAME.fullmatch(name.strip())
+    return int(match.group(1)) if match else None
 Signature = tuple[float, bool]  # (font size in points, all bold): a visual heading format
 
 

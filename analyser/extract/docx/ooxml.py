@@ -18,6 +18,8 @@ __all__ = [
     "W_VAL",
     "W_VANISH",
     "SKIPPED_RUN_ANCESTORS",
+    "REVISION_TAGS",
+    "COMMENT_MARK_TAGS",
     "half_points",
     "has_numbering",
     "is_on",
@@ -40,6 +42,17 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 #: Runs under these are not part of the visible text (deleted / moved-away revisions,
 #: the fallback copy of alternate content).
 SKIPPED_RUN_ANCESTORS = frozenset({qn("w:del"), qn("w:moveFrom"), _MC_FALLBACK})
+#: Tracked changes not yet accepted or rejected: text inserted, deleted or moved, and
+#: recorded changes of formatting or table structure.
+REVISION_TAGS = frozenset(
+    qn(f"w:{name}")
+    for name in (
+        "ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange", "sectPrChange", "tblPrChange",
+        "tblGridChange", "trPrChange", "tcPrChange", "numberingChange", "cellIns", "cellDel", "cellMerge",
+    )
+)
+#: Where a comment is anchored in the text; each comment (and each reply) has its own ``w:id``.
+COMMENT_MARK_TAGS = (qn("w:commentRangeStart"), qn("w:commentReference"))
 _FALSE_VALUES = frozenset({"0", "false", "off", "none"})
 
 

@@ -1,7 +1,8 @@
 """Read a checked .docx with python-docx: body paragraphs and tables in reading order.
 
 Page headers and footers, footnotes, comments, text boxes and hidden text are not part
-of the body and are left out. Text is whitespace-normalised (tabs, no-break spaces,
+of the body and are left out; tracked insertions are read as accepted and deletions as
+removed, and both they and comments give the Document a warning. Text is whitespace-normalised (tabs, no-break spaces,
 line breaks and runs of spaces become one space). Content controls, custom XML and
 one-cell "frame" tables are unwrapped; nested tables are flattened to a depth limit.
 
@@ -25,11 +26,15 @@ from docx.document import Document as DocxDocument
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
-from ...datamodel import Block
+from ...datamodel import Block, Warning
 from ...errors import InputError
+from ..file_warnings import file_warnings
 from ..settings import DocxSettings
+from ..whitespace import normalise_whitespace
 from .headings import Item, Paragraph, decide_headings
 from .ooxml import (
+    COMMENT_MARK_TAGS,
+    REVISION_TAGS,
     SKIPPED_RUN_ANCESTORS,
     W_CUSTOM_XML,
     W_P,
@@ -51,8 +56,6 @@ from .ooxml import (
 from .styles import Styles
 
 __all__ = ["DocxReader", "open_docx"]
-
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
 def open_docx(data: bytes, path: Path, settings: DocxSettings) -> DocxReader:
@@ -111,6 +114,12 @@ class DocxReader:
         """All body blocks in reading order, headings decided."""
         items = list(self._items(self._body, 0))
         return decide_headings(items, self._settings)
+
+    def warnings(self) -> tuple[Warning, ...]:
+        """Unaccepted tracked changes and comments in the body (see :mod:`..file_warnings`)."""
+        tracked = next(self._body.iter(*REVISION_TAGS), None) is not None
+        comment_ids = {mark.get(qn("w:id")) for mark in self._body.iter(*COMMENT_MARK_TAGS)}
+        return file_warnings(tracked_changes=tracked, comments=len(comment_ids))
 
     # -- walking ------------------------------------------------------------------------
 
@@ -171,7 +180,7 @@ class DocxReader:
             else:
                 all_bold = False
             smallest = size if smallest is None else min(smallest, size)
-        text = _normalise("".join(pieces))
+        text = normalise_whitespace("".join(pieces))
         if not text:
             return None
         ppr = p.find(qn("w:pPr"))
@@ -218,7 +227,7 @@ class DocxReader:
                 parts.append(nested.replace("\n", " / ").replace(" | ", " / "))
             else:
                 parts.append(_plain_text(child))
-        return _normalise(" ".join(part for part in parts if part))
+        return normalise_whitespace(" ".join(part for part in parts if part))
 
 
 def _runs(p: etree._Element) -> Iterator[etree._Element]:
@@ -280,9 +289,4 @@ def _single_cell(tbl: etree._Element, max_depth: int) -> etree._Element | None:
 
 def _plain_text(element: etree._Element) -> str:
     """All ``w:t`` text under ``element``, without recursion (for over-deep nesting)."""
-    return _normalise(" ".join(t.text or "" for t in element.iter(W_T)))
-
-
-def _normalise(text: str) -> str:
-    """Collapse whitespace (tabs, no-break spaces, line breaks) to single spaces; drop invisibles."""
-    return " ".join(text.translate(_INVISIBLE).split())
+    return normalise_whitespace(" ".join(t.text or "" for t in element.iter(W_T)))

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from docx.document import Document as DocxDocument
 from docx.styles import BabelFish
 from lxml import etree
 
+from .headings import heading_number
 from .ooxml import W_VAL, has_numbering, outline_level, qn
 
 __all__ = ["Styles"]
-
-_HEADING_NAME = re.compile(r"heading\s*([1-9])", re.IGNORECASE)
 
 
 class Styles:
@@ -77,9 +74,9 @@ class Styles:
             name_element = style.find(qn("w:name"))
             name = name_element.get(W_VAL, "") if name_element is not None else ""
             for candidate in (name, style.get(qn("w:styleId"), "")):
-                match = _HEADING_NAME.fullmatch(candidate.strip())
-                if match:
-                    return int(match.group(1))
+                number = heading_number(candidate)
+                if number is not None:
+                    return number
             if name.strip().lower() == "title":
                 return 1
             level = outline_level(style.find(qn("w:pPr")))
