@@ -29,6 +29,7 @@ def collect_inputs(inputs: Iterable[str], *, refused: list[tuple[Path, str]] | N
     files: list[Path] = []
     unmatched: list[str] = []
     seen: set[Path] = set()
+    refused_keys: set[Path] = set()
 
     def add(path: Path) -> None:
         key = path.resolve()
@@ -44,7 +45,10 @@ def collect_inputs(inputs: Iterable[str], *, refused: list[tuple[Path, str]] | N
             for p in found:
                 add(p)
             if refused is not None:
-                refused.extend((p, _unsupported(p)) for p in everything if p.suffix.lower() not in SUPPORTED_SUFFIXES)
+                for p in everything:
+                    if p.suffix.lower() not in SUPPORTED_SUFFIXES and p.resolve() not in refused_keys:
+                        refused_keys.add(p.resolve())
+                        refused.append((p, _unsupported(p)))
             if not found:
                 unmatched.append(item)
         elif path.exists():
@@ -56,6 +60,8 @@ def collect_inputs(inputs: Iterable[str], *, refused: list[tuple[Path, str]] | N
                 add(m)
             if not matches:
                 unmatched.append(item)
+    if refused is not None:  # a file also given by name is analysed (and its reason reported) once
+        refused[:] = [(p, reason) for p, reason in refused if p.resolve() not in seen]
     return files, unmatched
 
 
