@@ -1,5 +1,6 @@
 """Run the real ``ksb`` command in a child process under the fuzzer's own watch: a wall-time cap,
-a memory ceiling on the child's whole process group, and the child's peak RSS from ``wait4``."""
+a memory ceiling on the child's whole process group, and the child's peak RSS from ``wait4``
+(taken by :mod:`fuzz.launch`, the small process that starts it)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ __all__ = ["CliRun", "child_env", "kill_session", "ksb_command", "run_limited", 
 
 _PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 _POLL_S = 0.25
+_LAUNCH = Path(__file__).with_name("launch.py")
 
 
 @dataclass(frozen=True)
@@ -91,34 +93,46 @@ def run_limited(
     args: list[str], *, cwd: Path, timeout_s: float = 75.0, memory_ceiling_mb: float = 3072.0,
     env: dict[str, str] | None = None,
 ) -> CliRun:
-    """Run ``args``; kill its process group past ``timeout_s`` or ``memory_ceiling_mb`` (summed RSS)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Run ``args``; kill its process group past ``timeout_s`` or ``memory_ceiling_mb`` (summed RSS).
+
+    The command is started through :mod:`fuzz.launch`, so its peak RSS is its own even when
+    this process is big; when the fuzzer has to kill it, the peak is the largest summed RSS seen.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "rusage"
         started = time.monotonic()
         process = subprocess.Popen(
-            args, cwd=cwd, env=env or child_env(), stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-            start_new_session=True,
+            [sys.executable, str(_LAUNCH), str(report), *args], cwd=cwd, env=env or child_env(),
+            stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True,
         )
-        killed = ""
+        killed, seen_mb = "", 0.0
         while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            pid, status, _ = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
+            seen_mb = max(seen_mb, session_rss_mb(process.pid))
             if time.monotonic() - started > timeout_s:
                 killed = "time"
-            elif session_rss_mb(process.pid) > memory_ceiling_mb:
+            elif seen_mb > memory_ceiling_mb:
                 killed = "memory"
             if killed:
                 kill_session(process.pid)
-                pid, status, usage = os.wait4(process.pid, 0)
+                pid, status, _ = os.wait4(process.pid, 0)
                 break
             time.sleep(_POLL_S)
         elapsed = time.monotonic() - started
         kill_session(process.pid)  # workers left behind by a child that died
         process.returncode = os.waitstatus_to_exitcode(status)
-        returncode = None if killed else process.returncode
+        returncode, peak_mb = None, seen_mb
+        if not killed and report.is_file():
+            maxrss_kb, child_status = report.read_text().split()
+            returncode = os.waitstatus_to_exitcode(int(child_status))
+            peak_mb = max(int(maxrss_kb) / 1024, 0.0)
+        elif not killed:
+            returncode = process.returncode
         return CliRun(
             args=tuple(args), returncode=returncode, stdout=_decode(out), stderr=_decode(err),
-            elapsed_s=elapsed, peak_rss_mb=usage.ru_maxrss / 1024, killed=killed,
+            elapsed_s=elapsed, peak_rss_mb=peak_mb, killed=killed,
         )
 
 
