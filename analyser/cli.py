@@ -24,11 +24,12 @@ EXIT_OK, EXIT_BATCH_FAILURES, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def _echo(text: str, *, err: bool = False, nl: bool = True) -> None:
-    """click.echo for any stdout/stderr encoding: symbols fall back to ASCII, controls are escaped."""
+def _echo(text: str, *, err: bool = False, nl: bool = True, json: bool = False) -> None:
+    """click.echo for any stdout/stderr encoding: symbols fall back to ASCII, controls are escaped (as JSON escapes
+    in a JSON document)."""
     from .sanitise import printable
 
-    click.echo(printable(text, sys.stderr if err else sys.stdout), err=err, nl=nl)
+    click.echo(printable(text, sys.stderr if err else sys.stdout, json=json), err=err, nl=nl)
 
 
 def _fail(message: str, status: int) -> None:
@@ -172,7 +173,7 @@ def analyse(
 
         text = to_text(analysis)
     if output is None:
-        _echo(text, nl=False)
+        _echo(text, nl=False, json=fmt == "json")
     else:
         from .atomic import write_atomic
 
@@ -395,7 +396,7 @@ def proposal(path: Path, scheme: str, limit: int | None, fmt: str, output: Path 
     with _reported(path):
         result = check_proposal(path, scheme=scheme, limit=limit, settings=_settings(max_file_mb, max_pages))
     text = proposal_to_json(result) + "\n" if fmt == "json" else proposal_to_text(result)
-    _emit(text, output)
+    _emit(text, output, json=fmt == "json")
 
 
 @main.command(context_settings=CONTEXT)
@@ -422,7 +423,7 @@ def portfolio(folder: Path, scheme: str, fmt: str, output: Path | None, max_file
     with _reported(folder):
         result = check_portfolio(folder, scheme=scheme, settings=_settings(max_file_mb, max_pages))
     text = portfolio_to_json(result) + "\n" if fmt == "json" else portfolio_to_text(result)
-    _emit(text, output)
+    _emit(text, output, json=fmt == "json")
 
 
 @main.command(context_settings=CONTEXT)
@@ -507,7 +508,7 @@ def history(learner: str, fmt: str, output: Path | None, workspace: str) -> None
     with _reported_usage():
         document = learner_history(store, learner)
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else history_to_text(document)
-    _emit(text, output)
+    _emit(text, output, json=fmt == "json")
 
 
 @main.command("export", context_settings=CONTEXT)
@@ -584,10 +585,10 @@ def user_add(name: str, role: str, password_stdin: bool, workspace: str) -> None
     _echo(f"user {name} ({role}) saved", err=True)
 
 
-def _emit(text: str, output: Path | None) -> None:
-    """Write a command's output to stdout or, atomically, to a file."""
+def _emit(text: str, output: Path | None, *, json: bool = False) -> None:
+    """Write a command's output to stdout or, atomically, to a file (``json``: the text is a JSON document)."""
     if output is None:
-        _echo(text, nl=False)
+        _echo(text, nl=False, json=json)
         return
     from .atomic import write_atomic
 

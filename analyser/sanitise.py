@@ -70,9 +70,17 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def printable(text: str, stream: TextIO | None = None, *, encoding: str | None = None) -> str:
-    """``text`` made safe for ``stream`` (or ``encoding``): controls escaped, symbols the encoding lacks replaced."""
-    text = _CONTROL.sub(_escape, text)
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def printable(text: str, stream: TextIO | None = None, *, encoding: str | None = None, json: bool = False) -> str:
+    """``text`` made safe for ``stream`` (or ``encoding``): controls escaped, symbols the encoding lacks replaced.
+
+    ``json``: ``text`` is a JSON document, so controls become ``\\uXXXX`` escapes (they only occur inside its strings)
+    and the document stays valid JSON.
+    """
+    text = _CONTROL.sub(_json_escape if json else _escape, text)
     encoding = encoding or getattr(stream, "encoding", None) or "utf-8"
     try:
         codecs.lookup(encoding)

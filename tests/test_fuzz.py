@@ -57,9 +57,9 @@ def folder(quick_set: dict[str, Mutant], tmp_path_factory: pytest.TempPathFactor
 CLI_CASES = [
     pytest.param("core-missing", "json", marks=known("F1")),
     pytest.param("core-empty", "json", marks=known("F1")),
-    pytest.param("zip-version-172", "json", marks=known("F18")),
+    pytest.param("zip-version-172", "json"),
     pytest.param("image-zeros-11mb-control-name", "json"),
-    pytest.param("c1-controls-text-docx", "json", marks=known("F3")),
+    pytest.param("c1-controls-text-docx", "json"),
     pytest.param("c1-controls-text-docx", "text"),
     pytest.param("control-headings-md", "mapping"),
     pytest.param("control-headings-pdf", "mapping"),
@@ -138,7 +138,6 @@ def test_batch_analyses_files_whose_body_is_intact(batch: BatchReport) -> None:
     assert not batch.problems["must-analyse"], "\n".join(batch.problems["must-analyse"])
 
 
-@known("F18")
 def test_batch_reasons_name_no_crash_or_unexpected_error(batch: BatchReport) -> None:
     assert not batch.problems["reasons"], "\n".join(batch.problems["reasons"])
 
@@ -180,7 +179,7 @@ def test_batch_with_a_name_near_the_file_system_limit(tmp_path: Path) -> None:
 APP_CASES = [
     pytest.param("core-missing", "/api/analyse", marks=known("F1")),
     pytest.param("control-headings-pdf", "/analyse"),
-    pytest.param("zip-version-172", "/api/analyse", marks=known("F18")),
+    pytest.param("zip-version-172", "/api/analyse"),
     pytest.param("image-zeros-11mb-control-name", "/api/analyse"),
     pytest.param("c1-controls-text-docx", "/analyse"),
     pytest.param("upload-emoji-100", "/api/analyse", marks=known("F11")),

@@ -79,3 +79,16 @@ def test_spreadsheet_cell(value: object, expected: object) -> None:
 
 def test_xml_safe_keeps_text_and_drops_what_xml_forbids() -> None:
     assert xml_safe("Heading \x07 with \x1b bell\tand tab\nnewline £ ✓") == "Heading  with  bell\tand tab\nnewline £ ✓"
+
+
+def test_json_on_stdout_stays_valid_json_with_controls_from_the_file(tmp_path: Path) -> None:
+    """Fuzzing finding F3: a C1 control (U+009B) or DEL in the text was escaped as \\x9b, which is not JSON."""
+    import json
+
+    report = tmp_path / "controls.md"
+    body = SAMPLE_MD.read_text(encoding="utf-8").replace("complaint", "c\u009bomplaint\u007f", 3)
+    report.write_text(body, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "analyser", "analyse", str(report), "--format", "json"], capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    document = json.loads(done.stdout.decode("utf-8"))
+    assert "\u009b" not in done.stdout.decode("utf-8")

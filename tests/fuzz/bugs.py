@@ -47,14 +47,6 @@ BUGS: tuple[Bug, ...] = (
         r"identical-pages-299.*no text found", "8",
     ),
     Bug(
-        "F3", "`ksb analyse --format json` to stdout is not JSON when the report's text holds a C1 control (U+0080-U+009F) or DEL",
-        "`c1-controls-text-docx` (and random `docx-inject` mutants): U+0085, U+0090, U+009B, U+009D inserted into text runs of r02.docx (XML allows them)",
-        "python -m analyser analyse c1-controls-text-docx.docx --format json | python -m json.tool",
-        "exit 0, but the terminal escaping of `_echo` (sanitise.printable) turns U+009B into the four characters `\\x9b` inside a JSON string: "
-        "`\"heading\": \"The c\\x9bomplaint\"` is an invalid escape and json.loads fails. With `-o FILE` the JSON is valid",
-        r"--format json.*stdout is not JSON",
-    ),
-    Bug(
         "F4", "`ksb batch` prints file names and error reasons with raw escape and control characters on stderr",
         "`name-escape-sequences` (a damaged .docx named `report-ESC[2J ESC]0;pwned BEL -ESC[31mred.docx`), `name-c1-csi` (U+009B), "
         "`image-zeros-11mb-control-name` (its reason quotes the member `word/media/\\x01image1.png`)",
@@ -162,16 +154,6 @@ BUGS += (
         "errors.csv says `the analysis crashed (signal SIGABRT); the file may be damaged or crafted: open it and save it again` "
         "instead of saying it needed more memory than the limit (--max-memory-mb)",
         r"ksb batch.*reasons: .*crashed \(signal", "8",
-    ),
-    Bug(
-        "F18", "a .docx whose zip directory claims a newer zip version crashes `ksb analyse` with a traceback",
-        "`zip-version-172`: r02.docx with byte 6 of its first central-directory entry (version needed to extract) set to 172; "
-        "found by a random `flip` of 128 bytes (120-flip-r02.docx, seed 16)",
-        "python -m analyser analyse zip-version-172.docx --format json",
-        "exit 1 and a traceback ending `NotImplementedError: zip file version 17.2` from zipfile.ZipFile in extract/docx.py "
-        "_check_container, which catches BadZipFile, LargeZipFile, ValueError and EOFError only; a batch lists it as "
-        "`unexpected error while analysing (NotImplementedError at zipfile.py:1419)`; POST /api/analyse answers 500",
-        r"NotImplementedError(: zip file version| at zipfile)|zip-version-172.*HTTP 500",
     ),
 )
 

@@ -73,7 +73,8 @@ def _read_zip_bytes(path: Path, *, max_uncompressed_bytes: int) -> bytes:
 def _open_zip(data: bytes, path: Path, damaged: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as err:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError) as err:
+        # NotImplementedError: a damaged header claiming a zip version or compression Python cannot read.
         raise InputError(damaged, path=path) from err
 
 
