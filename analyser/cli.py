@@ -250,9 +250,11 @@ def batch(
         if outcome.error is not None:
             message = f"error: {' '.join(outcome.error.split())}"
             if bar is not None:
-                bar.write(message, file=sys.stderr)
+                from .sanitise import printable
+
+                bar.write(printable(message, sys.stderr), file=sys.stderr)
             else:
-                click.echo(message, err=True)
+                _echo(message, err=True)
         if bar is not None:
             bar.update(1)
 
