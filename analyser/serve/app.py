@@ -193,11 +193,13 @@ def run_server(
 
     import uvicorn
 
+    hosts = allowed_hosts(host, allow_hosts)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: listening on {host}: other computers can reach the page and upload reports", file=sys.stderr)
+        print(f"note: the page answers only as {', '.join(sorted(hosts))}; add the name others open it by with --allow-host", file=sys.stderr)
     print("loading the model ...", file=sys.stderr)
     limits = limits or SERVE_LIMITS
-    app = create_app(settings=settings, warm=False, limits=limits, workers=workers, hosts=allowed_hosts(host, allow_hosts))
+    app = create_app(settings=settings, warm=False, limits=limits, workers=workers, hosts=hosts)
     app.state.analyser.warm_up()
     shown = f"[{host}]" if ":" in host else host
     print(f"KSB Analyser on http://{shown}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
