@@ -4,9 +4,10 @@
 each holding one :class:`~analyser.pipeline.Analyser`, so that the model loads once per worker
 and not per report. Each report runs under the time limit and the memory cap of
 :class:`~analyser.batch.workers.WorkerLimits`; a report that overruns either costs its worker,
-which is replaced, and is answered with :class:`LimitExceeded` (an InputError: exit status 3,
-a 422 on the web page). Anything else the analysis raises (an InputError about the file, a
-CriteriaError about the scheme, a bug) is raised again in the caller.
+which is replaced, and is answered with :class:`AnalysisStopped` (an InputError: exit status 3,
+a 422 on the web page), as is a report whose worker crashed. Anything else the analysis raises
+(an InputError about the file, a CriteriaError about the scheme, a bug) is raised again in the
+caller.
 
 A request may carry ``present``, a module-level function applied to the Analysis inside the
 worker (the web page's context, the JSON document), so the limits cover rendering too.
@@ -31,11 +32,12 @@ from .datamodel import Analysis, Scheme
 from .errors import InputError
 from .extract import ExtractSettings
 
-__all__ = ["AnalysisWorkers", "LimitExceeded", "analyse_isolated"]
+__all__ = ["AnalysisStopped", "AnalysisWorkers", "analyse_isolated"]
 
 
-class LimitExceeded(InputError):
-    """A report stopped by the time limit or the memory cap; the reason says which and how to raise it."""
+class AnalysisStopped(InputError):
+    """A report whose worker was stopped: by the time limit, by the memory cap (the reason says how to
+    raise it), or by a crash."""
 
 
 @dataclass(frozen=True)
@@ -94,10 +96,10 @@ class AnalysisWorkers:
         return self._pool.submit(_analyse_in_worker, _Request(str(path), scheme or self.scheme, present))
 
     def result(self, future: concurrent.futures.Future, path: Path) -> Any:
-        """The presented Analysis of a finished report; raises LimitExceeded, WorkerStartError or what the analysis raised."""
+        """The presented Analysis of a finished report; raises AnalysisStopped, WorkerStartError or what the analysis raised."""
         outcome = self._pool.outcome(future)
         if isinstance(outcome, WorkerFailure):
-            raise LimitExceeded(failure_reason(outcome, self.limits), path=path)
+            raise AnalysisStopped(failure_reason(outcome, self.limits), path=path)
         return outcome
 
     def analyse(
@@ -142,8 +144,8 @@ def analyse_isolated(
 ) -> Analysis:
     """Analyse one report in a new worker process under ``limits`` (the model loads there, inside the time limit).
 
-    Raises what :func:`~analyser.pipeline.analyse` raises, LimitExceeded when a limit stopped
-    the report, WorkerStartError when the worker could not start.
+    Raises what :func:`~analyser.pipeline.analyse` raises, AnalysisStopped when a limit (or a
+    crash) stopped the report, WorkerStartError when the worker could not start.
     """
     with AnalysisWorkers(scheme, settings=settings, limits=limits, warm=False) as workers:
         analysis: Analysis = workers.analyse(path)
