@@ -117,16 +117,20 @@ def main() -> None:
 @click.option("--scheme", default="st0071-highfield", show_default=True, help="Scheme id (see `ksb schemes`) or a scheme .yaml file.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html", "mapping"]), default="text", show_default=True, help="Output format: a summary, the JSON document, a self-contained HTML page, or the criteria mapping document (.docx, needs -o).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds the analysis may take before it is stopped (exit status 3).")
+@click.option("--max-memory-mb", type=click.IntRange(min=256), default=1024, show_default=True, help="Memory (address space) the analysis may use before it is stopped (exit status 3).")
 @_limit_options
 @_workspace_option
 @click.option("--learner", help="Whose report it is (default: the file's stem); recorded with --workspace.")
 def analyse(
-    path: Path, scheme: str, fmt: str, output: Path | None, max_file_mb: float, max_pages: int,
-    workspace: str | None, learner: str | None,
+    path: Path, scheme: str, fmt: str, output: Path | None, timeout_s: float, max_memory_mb: int,
+    max_file_mb: float, max_pages: int, workspace: str | None, learner: str | None,
 ) -> None:
     """Analyse one report (.docx, .odt, .doc, .pdf, .txt or .md).
 
-    With --workspace (or KSB_WORKSPACE) the analysis is stored as the learner's next draft.
+    The analysis runs in a worker process under --timeout and --max-memory-mb; a report that
+    overruns either is stopped and reported in one line (exit status 3). With --workspace (or
+    KSB_WORKSPACE) the analysis is stored as the learner's next draft.
 
     \b
     Examples:
@@ -136,13 +140,18 @@ def analyse(
       ksb analyse report.docx --format mapping -o mapping.docx
       ksb analyse report.docx --workspace cohort.ksb --learner "Aisha Khan"
     """
-    from .pipeline import analyse as run_analysis
+    from .batch import WorkerLimits, WorkerStartError
+    from .isolation import analyse_isolated
 
     if fmt == "mapping" and output is None:
         _fail(f"{path}: --format mapping writes a Word file; add -o mapping.docx", EXIT_USAGE)
     store = _open_workspace(workspace) if workspace else None
+    limits = WorkerLimits(timeout_s=timeout_s, max_memory_mb=max_memory_mb)
     with _reported(path):
-        analysis = run_analysis(path, scheme=scheme, settings=_settings(max_file_mb, max_pages))
+        try:
+            analysis = analyse_isolated(path, scheme=scheme, settings=_settings(max_file_mb, max_pages), limits=limits)
+        except WorkerStartError as err:  # the worker could not start: not the report's fault
+            _fail(err.one_line(), EXIT_USAGE)
     who = None
     if store is not None or learner:
         from .learners import LearnerInfo
@@ -429,13 +438,23 @@ def portfolio(folder: Path, scheme: str, fmt: str, output: Path | None, max_file
 @main.command(context_settings=CONTEXT)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 127.0.0.1 keeps the page on this computer.")
 @click.option("--port", type=click.IntRange(min=1, max=65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME", help="Another host name the page may be opened by (besides --host, localhost, 127.0.0.1 and ::1); repeatable.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Uploads analysed at once, each in its own worker process holding the model.")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds one upload may take before its worker is stopped (answered 422).")
+@click.option("--max-memory-mb", type=click.IntRange(min=256), default=640, show_default=True, help="Memory (address space) one worker may use; an upload needing more is stopped (answered 422).")
 @_limit_options
 @_workspace_option
-def serve(host: str, port: int, max_file_mb: float, max_pages: int, workspace: str | None) -> None:
+def serve(
+    host: str, port: int, allow_hosts: tuple[str, ...], workers: int, timeout_s: float, max_memory_mb: int,
+    max_file_mb: float, max_pages: int, workspace: str | None,
+) -> None:
     """Start the local web page: drop a report in, see its analysis (and a JSON API).
 
-    The model loads once, then each upload is analysed in a temporary folder that is
-    deleted straight after; nothing is stored. The API is described at /docs.
+    Each worker loads the model once, then each upload is analysed in a temporary folder that
+    is deleted straight after; nothing is stored. An upload that overruns --timeout or
+    --max-memory-mb costs only its worker, which is replaced; the page goes on answering. It
+    answers only as --host, localhost, 127.0.0.1, ::1 and --allow-host names, and refuses
+    posts sent from other sites. The API is described at /docs.
 
     With --workspace (or KSB_WORKSPACE) the tutor pages are at /tutor: the cohort by risk,
     each learner's review queue and draft history, uploads of a cohort, and the exports.
@@ -446,15 +465,21 @@ def serve(host: str, port: int, max_file_mb: float, max_pages: int, workspace: s
     Examples:
       ksb serve
       ksb serve --port 8080
+      ksb serve --host 0.0.0.0 --allow-host checker.example.ac.uk
       curl -F file=@report.docx http://127.0.0.1:8000/api/analyse
       ksb serve --workspace cohort.ksb
       ksb serve --workspace cohort.ksb --host 0.0.0.0
     """
+    from .batch import WorkerLimits
     from .serve import run_server
 
+    limits = WorkerLimits(timeout_s=timeout_s, max_memory_mb=max_memory_mb)
     store = _open_workspace(workspace) if workspace else None
     try:
-        run_server(host=host, port=port, settings=_settings(max_file_mb, max_pages), workspace=store)
+        run_server(
+            host=host, port=port, settings=_settings(max_file_mb, max_pages), limits=limits, workers=workers,
+            allow_hosts=allow_hosts, workspace=store,
+        )
     except AnalyserError as err:
         _fail(err.one_line(), EXIT_USAGE)
 

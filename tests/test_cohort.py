@@ -128,8 +128,9 @@ def test_failure_reasons_say_what_to_do() -> None:
 # ----------------------------------------------------------------------------------------
 
 
-def fake_results(calls: list[str]):  # type: ignore[no-untyped-def]
-    """A stand-in for analyser.batch.run._results: 'bad' files fail, the rest get a minimal document."""
+def fake_results(calls: list[str], *, pages: bool = False):  # type: ignore[no-untyped-def]
+    """A stand-in for analyser.batch.run._results: 'bad' files fail, the rest get a minimal document
+    (and, with ``pages``, a page)."""
 
     def results(files, scheme_ref, settings, jobs, limits, learners=()):  # type: ignore[no-untyped-def]
         for index, path in enumerate(files):
@@ -138,7 +139,8 @@ def fake_results(calls: list[str]):  # type: ignore[no-untyped-def]
                 yield index, Failed("empty file (0 bytes); save it again", 3)
             else:
                 document = minimal_document(path)
-                yield index, Analysed(document=document, page=None, figures=CohortFigures.from_document(document))
+                page = f"<p>{path.name}</p>" if pages else None
+                yield index, Analysed(document=document, page=page, figures=CohortFigures.from_document(document))
 
     return results
 
@@ -163,7 +165,8 @@ def test_resume_skips_unchanged_reports_only(tmp_path: Path, monkeypatch: pytest
     files = sorted(inputs.iterdir())
     outdir = tmp_path / "out"
     calls: list[str] = []
-    monkeypatch.setattr(batch_run, "_results", fake_results(calls))
+    # With pages, as every real analysis has: --resume analyses a report again when its page is missing.
+    monkeypatch.setattr(batch_run, "_results", fake_results(calls, pages=True))
 
     first = run_batch(files, outdir)
     assert calls == ["a.md", "b.md", "bad.md"] and len(first.failed) == 1

@@ -4,6 +4,7 @@
     resume.py    --resume: reuse a JSON that analysed the same bytes under the same scheme
     task.py      one report -> Analysed (document, page, cohort figures) or Failed (reason, status)
     workers.py   the worker processes: a pebble pool with a time limit and a memory cap per report
+                 (kept open as a WorkerPool, it also runs ksb analyse and ksb serve: analyser.isolation)
     table.py     cohort.csv rows, errors.csv and the cohort views
     run.py       run_batch: the orchestration, every output written atomically
 """
@@ -15,7 +16,7 @@ from .resume import file_sha256
 from .run import BatchResult, ReportOutcome, run_batch
 from .task import EXIT_INPUT, Analysed, Failed, TaskResult
 from .table import CohortFigures
-from .workers import WorkerFailure, WorkerLimits, WorkerStartError, failure_reason, run_isolated
+from .workers import WorkerFailure, WorkerLimits, WorkerPool, WorkerStartError, failure_reason, run_isolated
 
 __all__ = [
     "EXIT_INPUT",
@@ -27,6 +28,7 @@ __all__ = [
     "TaskResult",
     "WorkerFailure",
     "WorkerLimits",
+    "WorkerPool",
     "WorkerStartError",
     "collect_inputs",
     "failure_reason",

@@ -2,7 +2,7 @@
 
 ``collect_inputs`` expands files, folders (searched recursively) and globs into supported
 report files; ``output_names`` gives each report its ``<stem>.json``, telling apart reports
-that share a stem.
+that share a stem and keeping clear of the batch's own files (cohort.html, ...).
 """
 
 from __future__ import annotations
@@ -14,7 +14,13 @@ from typing import Iterable, Sequence
 
 from ..extract import SUPPORTED_SUFFIXES
 
-__all__ = ["collect_inputs", "output_names"]
+__all__ = ["MAX_STEM_BYTES", "RESERVED_STEMS", "collect_inputs", "output_names"]
+
+#: Stems whose outputs would overwrite the batch's own files (cohort.html above all).
+RESERVED_STEMS = frozenset({"cohort"})
+#: An output's stem in UTF-8 bytes: with ".html" and write_atomic's temporary-name parts it stays under 255.
+MAX_STEM_BYTES = 150
+_MAX_NAME_BYTES = 200  # folder names are put in front of a shared stem only up to this length
 
 
 def collect_inputs(inputs: Iterable[str], *, refused: list[tuple[Path, str]] | None = None) -> tuple[list[Path], list[str]]:
@@ -78,29 +84,52 @@ def _unsupported(path: Path) -> str:
 def output_names(files: list[Path], learners: Sequence[str] | None = None) -> dict[Path, str]:
     """``<stem>.json`` per report, or ``<learner> - <stem>.json`` where the learner is not the stem itself.
 
-    Names shared by several inputs are told apart by format, then folder, then a counter.
+    Names shared by several inputs are told apart by format, then folder, then a counter. Names
+    cannot collide with the batch's own files or with each other on a file system that ignores
+    case: a stem equal to ``cohort`` (in any case) is treated as shared (``cohort.md`` gets
+    ``cohort.md.json`` and ``cohort.md.html``), stems are compared case-folded, and a stem over
+    ``MAX_STEM_BYTES`` in UTF-8 is cut at a character boundary (its page and the temporary file
+    written beside it must fit a file system's 255 bytes).
     """
     labels = [
-        path.stem if learners is None or learners[i] in ("", path.stem) else f"{learners[i]} - {path.stem}"
+        _stem(path) if learners is None or learners[i] in ("", path.stem) else _cut(f"{learners[i]} - {path.stem}", MAX_STEM_BYTES)
         for i, path in enumerate(files)
     ]
-    stems = Counter(labels)
+    stems = Counter(label.casefold() for label in labels)
     names: dict[Path, str] = {}
     taken: set[str] = set()
-    for label, path in zip(labels, files):
-        if stems[label] == 1:
-            name = label
+    for stem, path in zip(labels, files):
+        if stems[stem.casefold()] == 1 and stem.casefold() not in RESERVED_STEMS:
+            name = stem
         else:
-            name = f"{label}.{path.suffix.lstrip('.').lower()}"
+            name = f"{stem}.{_cut(path.suffix.lstrip('.').lower(), 16)}"
             parent = path.resolve().parent
-            while name in taken and parent != parent.parent:
-                name = f"{parent.name}-{name}"
+            while name.casefold() in taken and parent != parent.parent and _fits(name):
+                name = f"{_cut(parent.name, 32)}-{name}"
                 parent = parent.parent
         counter = 2
         base = name
-        while name in taken:
+        while name.casefold() in taken:
             name = f"{base}-{counter}"
             counter += 1
-        taken.add(name)
+        taken.add(name.casefold())
         names[path] = f"{name}.json"
     return names
+
+
+def _fits(name: str) -> bool:
+    """Whether a folder's name may still be put in front of ``name``."""
+    return len(name.encode("utf-8", "surrogateescape")) < _MAX_NAME_BYTES
+
+
+def _stem(path: Path) -> str:
+    """The report's stem, cut to ``MAX_STEM_BYTES`` in UTF-8."""
+    return _cut(path.stem, MAX_STEM_BYTES)
+
+
+def _cut(text: str, max_bytes: int) -> str:
+    """The longest start of ``text`` that is at most ``max_bytes`` in UTF-8 (surrogates kept as they are)."""
+    encoded = text.encode("utf-8", "surrogateescape")
+    if len(encoded) <= max_bytes:
+        return text
+    return encoded[:max_bytes].decode("utf-8", "ignore")

@@ -25,7 +25,7 @@ from ..learners import LearnerInfo
 from ..pipeline import Analyser
 from .inputs import output_names
 from .resume import remove_stale, reusable_output
-from .table import CohortFigures, cohort_csv_text, cohort_row, errors_csv_text, write_cohort_views
+from .table import CohortFigures, cohort_csv_text, cohort_row, errors_csv_text, utf8_text, write_cohort_views
 from .task import Analysed, Failed, TaskResult, analyse_in_worker, analyse_report, start_worker
 from .workers import WorkerFailure, WorkerLimits, failure_reason, run_isolated
 
@@ -119,9 +119,10 @@ def run_batch(
     ``scheme`` is a loaded Scheme, a scheme id or a scheme file. With ``limits`` each report
     runs in a worker process under those limits (``jobs`` workers); without, reports run in
     this process (or in unlimited workers when ``jobs`` > 1). With ``resume``, a report whose
-    JSON already holds an analysis of the same bytes under the same scheme is not analysed
-    again. ``unmatched`` inputs (globs or folders that found nothing) are listed in errors.csv
-    with exit status 2. ``progress`` is called with each report's outcome as it is known.
+    JSON already holds an analysis of the same bytes under the same scheme, and whose page is
+    there, is not analysed again. ``unmatched`` inputs (globs or folders that found nothing) are
+    listed in errors.csv with exit status 2. ``progress`` is called with each report's outcome
+    as it is known.
 
     ``learners`` names each report's learner (default: the file's stem; see analyser.learners);
     each JSON carries it and cohort.csv has a ``learner`` column. With a ``workspace``, every
@@ -149,6 +150,8 @@ def run_batch(
     for index, path in enumerate(files):
         output = outdir / names[path]
         document = reusable_output(output, path, loaded.id) if resume else None
+        if document is not None and not output.with_suffix(".html").is_file():
+            document = None  # its page is missing: analysed again, which writes both
         if document is None:
             to_analyse.append(index)
         else:
@@ -161,9 +164,9 @@ def run_batch(
         path = files[index]
         output = outdir / names[path]
         if isinstance(result, Analysed):
-            write_atomic(output, json.dumps(result.document, indent=2, ensure_ascii=False) + "\n")
+            write_atomic(output, utf8_text(json.dumps(result.document, indent=2, ensure_ascii=False) + "\n"))
             if result.page is not None:
-                write_atomic(output.with_suffix(".html"), result.page)
+                write_atomic(output.with_suffix(".html"), utf8_text(result.page))
             figures[index] = result.figures
             drafts.done(index, result.document)
             record(index, ReportOutcome(path=path, output=output, document=result.document))

@@ -4,18 +4,24 @@ A row's analysis columns (:class:`CohortFigures`) come from the report's ``Analy
 was analysed in this batch, or from its JSON when ``--resume`` reused it; both give the same
 figures. The views (cohort.xlsx, the heatmap, cohort.html) are drawn by ``analyser.render.cohort``
 from the same rows.
+
+Every cell is written through :func:`~analyser.sanitise.spreadsheet_cell`: a file name or an
+error reason that would start a formula (``=``, ``+``, ``-``, ``@``) is written as text, and
+characters a spreadsheet cannot hold are dropped. The rows themselves keep the real names.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
 from ..atomic import write_atomic
 from ..datamodel import Analysis
+from ..sanitise import spreadsheet_cell
 
 __all__ = [
     "ERROR_COLUMNS",
@@ -24,12 +30,14 @@ __all__ = [
     "cohort_csv_text",
     "cohort_row",
     "errors_csv_text",
+    "utf8_text",
     "write_cohort_views",
 ]
 
 ERROR_COLUMNS = ("file", "reason", "exit_status")
 _FIGURE_COLUMNS = ("pass_evidenced", "pass_total", "distinction_evidenced", "distinction_total", "gaps", "review")
 _UNMATCHED_REASON = "no supported report files found (.docx, .odt, .doc, .pdf, .txt, .md)"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -137,7 +145,7 @@ def cohort_csv_text(rows: Sequence[dict[str, Any]], codes: Sequence[str]) -> str
     writer = csv.DictWriter(buffer, fieldnames=cohort_columns(codes), lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({column: spreadsheet_cell(value) for column, value in row.items()})
     return buffer.getvalue()
 
 
@@ -147,10 +155,15 @@ def errors_csv_text(failures: Sequence[tuple[Path, str, int]], unmatched: Sequen
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ERROR_COLUMNS)
     for item in unmatched:
-        writer.writerow([item, _UNMATCHED_REASON, 2])
+        writer.writerow([spreadsheet_cell(item), _UNMATCHED_REASON, 2])
     for path, reason, exit_status in failures:
-        writer.writerow([str(path), reason, exit_status])
+        writer.writerow([spreadsheet_cell(str(path)), spreadsheet_cell(reason), exit_status])
     return buffer.getvalue()
+
+
+def utf8_text(text: str) -> str:
+    """``text`` that can be written as UTF-8: a file name's undecodable bytes (lone surrogates) become U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def write_cohort_views(rows: Sequence[dict[str, Any]], codes: Sequence[str], outdir: Path, pages: dict[str, str]) -> None:
@@ -162,4 +175,4 @@ def write_cohort_views(rows: Sequence[dict[str, Any]], codes: Sequence[str], out
     write_xlsx(rows, codes, outdir / "cohort.xlsx")
     heatmap = outdir / "cohort-heatmap.png"
     heatmap_png(rows, codes, heatmap)
-    write_atomic(outdir / "cohort.html", cohort_html(rows, codes, pages=pages, heatmap=heatmap.name))
+    write_atomic(outdir / "cohort.html", utf8_text(cohort_html(rows, codes, pages=pages, heatmap=heatmap.name)))

@@ -7,6 +7,10 @@ under the cap, or whose worker crashes, costs that worker too. Each such task is
 a :class:`WorkerFailure` and the other tasks go on. A worker that cannot start stops the run
 with :class:`WorkerStartError`.
 
+:class:`WorkerPool` is the same machinery kept open: ``ksb analyse`` and ``ksb serve`` submit
+one report at a time to it (see :mod:`analyser.isolation`); :func:`run_isolated` runs a
+batch's reports through one.
+
 Memory: the cap is an address-space limit (``RLIMIT_AS``) set in each worker's initializer;
 an allocation beyond it raises MemoryError in the worker, which then exits with
 ``_EXIT_OUT_OF_MEMORY`` so that a fresh process takes its place. A worker holding torch,
@@ -15,7 +19,9 @@ reads a report and peaks near 1.55 GB on a normal one (about 0.8 GB resident), m
 2026-11-22. glibc gives each thread its own 64 MB malloc arena: with 8 torch threads the
 peak was 1.99 GB, so workers cap the arenas at two (1.57 GB with 8 threads) and torch's
 threads at min(4, cores / workers); the default 2 GB cap then leaves about 450 MB for one
-report's extraction and matching (a 67,000-word text report peaked at 1.35 GB).
+report's extraction and matching (a 67,000-word text report peaked at 1.35 GB). C and C++
+libraries do not raise MemoryError: pdfium, inflating a stream beyond the cap, aborts the
+worker (SIGABRT), so under a cap an aborted worker is counted as out of memory too.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from pebble import ProcessExpired, ProcessPool
 
 from ..errors import AnalyserError
 
-__all__ = ["WorkerFailure", "WorkerLimits", "WorkerStartError", "failure_reason", "run_isolated"]
+__all__ = ["WorkerFailure", "WorkerLimits", "WorkerPool", "WorkerStartError", "failure_reason", "run_isolated"]
 
 _MB = 1024 * 1024
 _STARTUP_SECONDS = 600.0  # a worker loading the model on a busy machine
@@ -79,13 +85,74 @@ def failure_reason(failure: WorkerFailure, limits: WorkerLimits) -> str:
         )
     if failure.kind == "memory":
         return (
-            f"ran out of memory (limit {limits.max_memory_mb} MB) and was stopped; the file may be damaged "
-            "or crafted: open it and save it again, or raise the limit with --max-memory-mb"
+            f"ran out of memory (limit {limits.max_memory_mb} MB): it needed more than {limits.max_memory_mb} MB "
+            "and was stopped; the file may be damaged or crafted: open it and save it again, or raise the "
+            "limit with --max-memory-mb"
         )
     detail = f" ({failure.detail})" if failure.detail else ""
     return (
         f"the analysis crashed{detail}; the file may be damaged or crafted: open it and save it again"
     )
+
+
+class WorkerPool:
+    """``workers`` long-lived worker processes, each set up once, taking one task at a time under limits.
+
+    ``setup(*setup_args)`` runs once per worker (pebble's initializer), before its first task
+    and outside the time limit; the workers start with the first :meth:`submit` (or
+    :meth:`start`). A task overrunning ``timeout_s``, running out of memory under
+    ``max_memory_mb`` or crashing costs its worker, which the pool replaces (running ``setup``
+    again); :meth:`outcome` then gives a :class:`WorkerFailure`. ``task`` and ``setup`` must be
+    importable module-level functions. Close the pool (or use it as a context manager) to stop
+    the workers.
+    """
+
+    def __init__(
+        self,
+        *,
+        workers: int = 1,
+        setup: Callable[..., None] | None = None,
+        setup_args: tuple[Any, ...] = (),
+        timeout_s: float | None = None,
+        max_memory_mb: int | None = None,
+    ) -> None:
+        if workers < 1:
+            raise ValueError(f"The 'workers' parameter must be a positive integer. Got {workers!r} instead.")
+        self.timeout_s = timeout_s
+        self.max_memory_bytes = max_memory_mb * _MB if max_memory_mb else None
+        self._pool = ProcessPool(
+            max_workers=workers,
+            initializer=_start_worker,
+            initargs=(setup, setup_args, self.max_memory_bytes),
+            # Spawned, not forked: a worker must not inherit the parent's threads and locks.
+            context=multiprocessing.get_context("spawn"),
+        )
+
+    def submit(self, task: Callable[[Any], Any], item: Any) -> concurrent.futures.Future:
+        """Schedule ``task(item)``; its future's :meth:`outcome` is the result or the failure."""
+        return self._pool.schedule(_run_task, args=(task, item), timeout=self.timeout_s)
+
+    def start(self) -> concurrent.futures.Future:
+        """Start the workers now (each runs ``setup``); the future is done once one of them is ready."""
+        return self.submit(_ready, None)
+
+    def outcome(self, future: concurrent.futures.Future) -> Any:
+        """A finished task's result, or the :class:`WorkerFailure` that ended it; raises WorkerStartError.
+
+        An exception the task raised is raised again here.
+        """
+        return _result(future, self.max_memory_bytes)
+
+    def close(self) -> None:
+        """Stop the workers (a busy one is stopped: its task is abandoned) and wait for them."""
+        self._pool.stop()
+        self._pool.join()
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def run_isolated(
@@ -98,7 +165,7 @@ def run_isolated(
     timeout_s: float | None = None,
     max_memory_mb: int | None = None,
 ) -> Iterator[tuple[int, Any]]:
-    """Run ``task(item)`` for every item in ``jobs`` long-lived worker processes.
+    """Run ``task(item)`` for every item in ``jobs`` long-lived worker processes (a :class:`WorkerPool`).
 
     Yields ``(index, result)`` in completion order; ``result`` is a :class:`WorkerFailure`
     when the worker overran ``timeout_s``, ran out of memory under ``max_memory_mb`` or
@@ -111,18 +178,11 @@ def run_isolated(
         raise ValueError(f"The 'jobs' parameter must be a positive integer. Got {jobs!r} instead.")
     if not items:
         return
-    max_memory_bytes = max_memory_mb * _MB if max_memory_mb else None
-    pool = ProcessPool(
-        max_workers=min(jobs, len(items)),
-        initializer=_start_worker,
-        initargs=(setup, setup_args, max_memory_bytes),
-        # Spawned, not forked: a worker must not inherit the parent's threads and locks.
-        context=multiprocessing.get_context("spawn"),
+    pool = WorkerPool(
+        workers=min(jobs, len(items)), setup=setup, setup_args=setup_args, timeout_s=timeout_s, max_memory_mb=max_memory_mb
     )
-    try:
-        futures = {
-            pool.schedule(_run_task, args=(task, item), timeout=timeout_s): index for index, item in enumerate(items)
-        }
+    with pool:
+        futures = {pool.submit(task, item): index for index, item in enumerate(items)}
         pending = set(futures)
         waiting_since = time.monotonic()  # since when no task has been running
         while pending:
@@ -130,14 +190,11 @@ def run_isolated(
                 pending, timeout=_POLL_SECONDS, return_when=concurrent.futures.FIRST_COMPLETED
             )
             for future in done:
-                yield futures[future], _result(future, max_memory_bytes)
+                yield futures[future], pool.outcome(future)
             if done or any(future.running() for future in pending):
                 waiting_since = time.monotonic()
             elif time.monotonic() - waiting_since > _STARTUP_SECONDS:
                 raise WorkerStartError(f"a worker did not finish loading the model in {_STARTUP_SECONDS:g} s")
-    finally:
-        pool.stop()  # busy workers are stopped: their tasks are abandoned
-        pool.join()
 
 
 def _result(future: concurrent.futures.Future, max_memory_bytes: int | None) -> Any:
@@ -148,6 +205,8 @@ def _result(future: concurrent.futures.Future, max_memory_bytes: int | None) -> 
         return WorkerFailure("timeout")
     except ProcessExpired as expired:
         if expired.exitcode in (_EXIT_OUT_OF_MEMORY, -signal.SIGKILL):  # SIGKILL: the kernel's OOM killer
+            return WorkerFailure("memory")
+        if expired.exitcode == -signal.SIGABRT and max_memory_bytes is not None:  # a C++ allocation failed
             return WorkerFailure("memory")
         return WorkerFailure("crash", _exit_detail(expired.exitcode))
     except BrokenProcessPool as err:
@@ -209,6 +268,11 @@ def _start_worker(setup: Callable[..., None] | None, setup_args: tuple[Any, ...]
         _start_failure = "memory"
     except BaseException as err:  # noqa: BLE001 - reported to the parent, which stops the batch
         _start_failure = " ".join(str(err).split()) or type(err).__name__
+
+
+def _ready(_: Any) -> bool:
+    """The task :meth:`WorkerPool.start` schedules: it runs once a worker has been set up."""
+    return True
 
 
 def _run_task(task: Callable[[Any], Any], item: Any) -> Any:

@@ -10,15 +10,18 @@ from __future__ import annotations
 import io
 from pathlib import Path
 from typing import Any, Sequence
+from urllib.parse import quote
 
 from ..atomic import write_bytes_atomic
 from ..datamodel import STATUS_SYMBOL
 from .cohort_xlsx import write_xlsx
+from ..sanitise import printable, spreadsheet_cell
 
 __all__ = ["cohort_frame", "write_xlsx", "heatmap_png", "cohort_html"]
 
 _STATUS_VALUE = {"gap": 0, "review": 1, "evidenced": 2}
 _SYMBOL = {**STATUS_SYMBOL, "": "–"}
+_LINK_SAFE = "".join(chr(code) for code in range(0x21, 0x7F) if chr(code) not in "%:/\\?#")
 
 
 def cohort_frame(rows: Sequence[dict[str, Any]], codes: Sequence[str]):  # type: ignore[no-untyped-def]
@@ -45,7 +48,7 @@ def heatmap_png(rows: Sequence[dict[str, Any]], codes: Sequence[str], path: Path
     from matplotlib.patches import Patch
 
     analysed = [row for row in rows if row.get("status") == "ok"]
-    names = [_label(row) for row in analysed]
+    names = [printable(_label(row)).replace("$", r"\$") for row in analysed]  # "$": not mathtext
     grid = np.full((len(codes), max(len(analysed), 1)), np.nan)
     for column, row in enumerate(analysed):
         for line, code in enumerate(codes):
@@ -82,7 +85,13 @@ def _label(row: dict[str, Any]) -> str:
 
 
 def cohort_html(rows: Sequence[dict[str, Any]], codes: Sequence[str], *, pages: dict[str, str], heatmap: str | None) -> str:
-    """cohort.html: one row per report linking to its page, with its statuses (symbols and words)."""
+    """cohort.html: one row per report linking to its page, with its statuses (symbols and words).
+
+    ``pages`` maps a row's file to the name of the page the batch wrote beside cohort.html; the
+    link is that name as a relative path, with the characters a URL gives a meaning to
+    percent-encoded, never a name read as a URL (a report named ``javascript:alert(1).md``
+    links to ``javascript%3Aalert(1).html``, a file beside the page).
+    """
     from .templating import template_environment
 
     columns = ("error", "words", "word_status", "pass_evidenced", "pass_total", "distinction_evidenced", "distinction_total")
@@ -91,7 +100,7 @@ def cohort_html(rows: Sequence[dict[str, Any]], codes: Sequence[str], *, pages: 
             **{column: row.get(column, "") for column in columns},
             "name": _label(row),
             "file": Path(str(row["file"])).name,
-            "page": pages.get(str(row["file"]), ""),
+            "page": _relative_link(pages.get(str(row["file"]), "")),
             "ok": row.get("status") == "ok",
             "statuses": [(code, str(row.get(code, ""))) for code in codes],
         }
@@ -99,3 +108,12 @@ def cohort_html(rows: Sequence[dict[str, Any]], codes: Sequence[str], *, pages: 
     ]
     template = template_environment().get_template("cohort.html")
     return template.render(rows=shown, codes=list(codes), symbols=_SYMBOL, heatmap=heatmap or "")
+
+
+def _relative_link(name: str) -> str:
+    """A file name beside the page as a link that can only be that file.
+
+    ``:`` (a scheme), ``/`` and ``\\`` (a path), ``?``, ``#``, ``%``, spaces, controls and
+    non-ASCII characters are percent-encoded; the template escapes the rest for HTML.
+    """
+    return quote(name, safe=_LINK_SAFE, errors="surrogateescape") if name else ""  # a name's raw bytes

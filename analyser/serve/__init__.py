@@ -9,11 +9,14 @@ and ``GET /docs`` (a plain page generated from it, no external assets).
 Private by design: each upload is written to a temporary folder that is deleted as soon as
 the analysis is rendered, nothing is stored, no page loads anything from elsewhere, the server
 binds to 127.0.0.1 by default, and uploads over the size limit are refused (413) before they
-are read. Bad input gets a 4xx with the same one-line reason the CLI gives; anything else a 500
-with a generic message. Logs name the exception type only, never report text.
+are read. Under ``ksb serve`` each upload runs in a worker process under a time limit and a
+memory cap, and requests for other host names and posts from other sites are refused. Bad
+input gets a 4xx with the same one-line reason the CLI gives; anything else a 500 with a
+generic message. Logs name the exception type only, never report text.
 
     app.py        create_app (the app and its state) and the routes; run_server
-    analysing.py  the app's one Analyser, shared by every upload under a lock
+    analysing.py  what analyses uploads: worker processes under limits, or one Analyser under a lock
+    origins.py    the Host the server answers as, and the origin a POST must come from
     uploads.py    size limits, safe file names, saving in chunks, the refusal type
     pages.py      the templates (analyser/templates/serve/) and what each page shows
     responses.py  errors answered in kind (JSON or a page), the privacy headers

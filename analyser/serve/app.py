@@ -1,14 +1,15 @@
 """The web app: its state, its routes, and running it under uvicorn.
 
-The app holds everything it needs on ``app.state``: ``analyser`` (a :class:`SharedAnalyser`:
-one Analyser made at start-up, used for every upload, with its lock), ``pages`` (the templates)
+The app holds everything it needs on ``app.state``: ``analyser`` (an :class:`IsolatedAnalyser`:
+worker processes under limits, each holding one Analyser; or, without limits, a
+:class:`SharedAnalyser`: one Analyser in this process, with its lock), ``pages`` (the templates)
 and ``settings`` (the upload limits).
 """
 
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Sequence
 
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
@@ -18,10 +19,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..batch.workers import WorkerLimits
 from ..criteria import DEFAULT_SCHEME, list_schemes
 from ..extract import ExtractSettings
 from ..pipeline import Analyser
-from .analysing import SharedAnalyser, analyse_upload, find_scheme
+from .analysing import SERVE_LIMITS, analyse_upload, app_analyser, find_scheme
+from .origins import SameOrigin, allowed_hosts
 from .pages import Pages, analysis_context
 from .responses import Guard, error_response, http_handler, refused_handler, validation_handler
 from .uploads import Refused, UploadLimit
@@ -53,22 +56,31 @@ def create_app(
     analyser: Analyser | None = None,
     workspace: Any = None,
     host: str = "127.0.0.1",
+    limits: WorkerLimits | None = None,
+    workers: int = 2,
+    hosts: Sequence[str] | None = None,
 ) -> FastAPI:
     """The web app. ``settings`` sets the upload limits; ``warm`` loads the model at start-up.
 
-    ``analyser`` is the Analyser every upload uses (by default one for the default scheme with
-    ``settings``; given one, its own settings apply). ``workspace`` (a
+    With ``limits`` (what ``ksb serve`` does) every upload is analysed in one of ``workers``
+    worker processes under that time limit and memory cap, and the app answers other requests
+    meanwhile. Without, every upload uses ``analyser`` in this process (by default one for the
+    default scheme with ``settings``; given one, its own settings apply), one at a time.
+    With ``hosts`` (see :func:`~analyser.serve.origins.allowed_hosts`) requests for other host
+    names and posts from other sites are refused. ``workspace`` (a
     :class:`~analyser.workspace.Workspace`) adds the tutor pages (:mod:`.tutor`); ``host`` is
     the address served, which decides whether they need a login.
     """
-    analyser = analyser or Analyser(DEFAULT_SCHEME, settings=settings or ExtractSettings())
-    shared = SharedAnalyser(analyser)
+    shared = app_analyser(settings=settings, analyser=analyser, limits=limits, workers=workers)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if warm:
             await run_in_threadpool(shared.warm_up)
-        yield
+        try:
+            yield
+        finally:
+            await run_in_threadpool(shared.close)
 
     app = FastAPI(
         title="KSB Analyser",
@@ -83,8 +95,10 @@ def create_app(
     )
     app.state.analyser = shared
     app.state.pages = Pages.load()
-    app.state.settings = analyser.settings
-    app.add_middleware(UploadLimit, max_file_bytes=analyser.settings.max_file_bytes, refuse=error_response)
+    app.state.settings = shared.settings
+    app.add_middleware(UploadLimit, max_file_bytes=shared.settings.max_file_bytes, refuse=error_response)
+    if hosts is not None:
+        app.add_middleware(SameOrigin, hosts=hosts, refuse=error_response)
     app.add_middleware(Guard)
     app.add_exception_handler(Refused, refused_handler)
     app.add_exception_handler(RequestValidationError, validation_handler)
@@ -108,7 +122,7 @@ def _add_pages(app: FastAPI) -> None:
 
     @app.post("/analyse", response_class=HTMLResponse, include_in_schema=False)
     async def analysis_page(request: Request, file: UploadFile = File(...), scheme: str = Form(DEFAULT_SCHEME)) -> HTMLResponse:
-        context = await analyse_upload(file, scheme, request.app.state.analyser, analysis_context)
+        context = await analyse_upload(file, scheme, request.app.state.analyser, analysis_context, request=request)
         return _pages(request).analysis(request, context)
 
     @app.get("/criteria", response_class=HTMLResponse, include_in_schema=False)
@@ -127,10 +141,12 @@ def _add_pages(app: FastAPI) -> None:
 def _add_api(app: FastAPI) -> None:
     """The JSON API, documented in /openapi.json."""
     refused: dict[int | str, dict[str, Any]] = {
-        400: {"model": ErrorBody, "description": "Unknown scheme, or no file in the request."},
+        400: {"model": ErrorBody, "description": "Unknown scheme, no file or more than one in the request, or a host name the server does not answer as."},
+        403: {"model": ErrorBody, "description": "Sent by a page on another site (the Origin or Referer header names another origin)."},
         413: {"model": ErrorBody, "description": "The upload is over the size limit (50 MB by default)."},
-        422: {"model": ErrorBody, "description": "The file cannot be analysed (unsupported, empty, corrupt, encrypted, no text, ...)."},
+        422: {"model": ErrorBody, "description": "The file cannot be analysed (unsupported, empty, corrupt, encrypted, no text, over the time or memory limit, ...)."},
         500: {"model": ErrorBody, "description": "An unexpected failure; nothing was stored."},
+        503: {"model": ErrorBody, "description": "The analysis workers cannot start (the memory limit is too low for the model)."},
     }
 
     @app.post(
@@ -148,7 +164,7 @@ def _add_api(app: FastAPI) -> None:
         """Analyse an uploaded report and answer with the ksb-analysis/1 JSON document of CONTRACT.md."""
         from ..render.json import to_document
 
-        document = await analyse_upload(file, scheme, request.app.state.analyser, to_document)
+        document = await analyse_upload(file, scheme, request.app.state.analyser, to_document, request=request)
         return JSONResponse(document)
 
     @app.get("/api/schemes", summary="List the schemes", response_model=list[SchemeInfo], responses={500: refused[500]})
@@ -168,19 +184,33 @@ def _pages(request: Request) -> Pages:
     return pages
 
 
-def run_server(*, host: str = "127.0.0.1", port: int = 8000, settings: ExtractSettings | None = None, workspace: Any = None) -> None:
-    """Load the model, then serve until interrupted (uvicorn). Progress lines go to stderr.
+def run_server(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    settings: ExtractSettings | None = None,
+    limits: WorkerLimits | None = None,
+    workers: int = 2,
+    allow_hosts: Sequence[str] = (),
+    workspace: Any = None,
+) -> None:
+    """Load the model in the workers, then serve until interrupted (uvicorn). Progress lines go to stderr.
 
+    Each upload runs in one of ``workers`` worker processes under ``limits`` (default
+    ``SERVE_LIMITS``); the page answers as ``host``, the loopback names and ``allow_hosts``.
     ``workspace`` (an open :class:`~analyser.workspace.Workspace`) adds the tutor pages at /tutor.
     """
     import sys
 
     import uvicorn
 
+    hosts = allowed_hosts(host, allow_hosts)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: listening on {host}: other computers can reach the page and upload reports", file=sys.stderr)
+        print(f"note: the page answers only as {', '.join(sorted(hosts))}; add the name others open it by with --allow-host", file=sys.stderr)
     print("loading the model ...", file=sys.stderr)
-    app = create_app(settings=settings, warm=False, workspace=workspace, host=host)
+    limits = limits or SERVE_LIMITS
+    app = create_app(settings=settings, warm=False, limits=limits, workers=workers, hosts=hosts, workspace=workspace, host=host)
     app.state.analyser.warm_up()
     shown = f"[{host}]" if ":" in host else host
     print(f"KSB Analyser on http://{shown}:{port}/ (Ctrl+C to stop)", file=sys.stderr)

@@ -26,7 +26,9 @@ log = logging.getLogger(__name__)
 _PRIVACY_HEADERS = {
     b"cache-control": b"no-store",
     b"x-content-type-options": b"nosniff",
-    b"referrer-policy": b"no-referrer",
+    # Not no-referrer: under it a browser sends "Origin: null" with the form's own POST, which the
+    # origin check must then refuse. same-origin tells nothing to other sites either.
+    b"referrer-policy": b"same-origin",
     b"x-frame-options": b"DENY",
     b"content-security-policy": CSP.encode(),
 }

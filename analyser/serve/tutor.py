@@ -15,6 +15,8 @@ analysed with the app's one Analyser (``app.state.analyser``), one at a time.
 
 from __future__ import annotations
 
+from functools import partial
+
 import re
 from pathlib import Path
 from typing import Any
@@ -176,7 +178,8 @@ async def _record_upload(request: Request, upload: UploadFile, scheme: str, lear
     name = safe_name(upload.filename)
     info = LearnerInfo(learner or Path(name).stem or "upload", employer=employer or None)
     try:
-        document = await analyse_upload(upload, scheme, request.app.state.analyser, lambda analysis: _document(analysis, info))
+        # a partial of a module-level function, not a lambda: under `ksb serve` it runs in a worker process
+        document = await analyse_upload(upload, scheme, request.app.state.analyser, partial(_document, info=info), request=request)
     except Refused as refused:
         return {"file": name, "learner": info.name, "href": "", "ok": False, "outcome": refused.reason}
     record = await run_in_threadpool(_workspace(request).record, document, info)

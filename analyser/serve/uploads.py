@@ -15,6 +15,7 @@ __all__ = [
     "MB",
     "FORM_SLACK_BYTES",
     "CHUNK_BYTES",
+    "MAX_NAME_BYTES",
     "Refused",
     "UploadLimit",
     "save_upload",
@@ -25,6 +26,9 @@ __all__ = [
 MB = 1024 * 1024
 FORM_SLACK_BYTES = 256 * 1024  # multipart boundaries, headers and the scheme field around the file
 CHUNK_BYTES = 1024 * 1024
+MAX_NAME_BYTES = 120  # an upload's name as saved, in UTF-8
+# C0 and C1 controls, DEL, the bidirectional overrides and isolates, lone surrogates.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 class Refused(Exception):
@@ -50,15 +54,27 @@ async def save_upload(upload: UploadFile, path: Path, name: str, max_bytes: int)
 
 
 def safe_name(filename: str | None) -> str:
-    """The upload's own file name, reduced to a safe base name that keeps its suffix."""
+    """The upload's own file name, reduced to a safe base name that keeps its suffix.
+
+    Control, bidirectional-override and surrogate characters are dropped; a name over
+    ``MAX_NAME_BYTES`` in UTF-8 (a file system takes 255) is cut at a character boundary,
+    keeping its suffix.
+    """
     base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip()
+    base = _UNSAFE.sub("", base).strip()
     if base in ("", ".", ".."):
         return "upload"
-    if len(base) > 120:
-        suffix = Path(base).suffix[:16]
-        base = base[: 120 - len(suffix)] + suffix
+    if base.startswith("."):  # nothing before the suffix: ".md" would have no suffix at all
+        base = f"upload{base}"
+    if len(base.encode("utf-8")) > MAX_NAME_BYTES:
+        suffix = _cut(Path(base).suffix, 16)
+        base = _cut(base[: len(base) - len(Path(base).suffix)], MAX_NAME_BYTES - len(suffix.encode("utf-8"))) + suffix
     return base
+
+
+def _cut(text: str, max_bytes: int) -> str:
+    """The longest start of ``text`` that is at most ``max_bytes`` in UTF-8."""
+    return text.encode("utf-8")[:max_bytes].decode("utf-8", "ignore")
 
 
 def too_large(max_bytes: int) -> str:
