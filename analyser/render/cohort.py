@@ -15,7 +15,7 @@ from urllib.parse import quote
 from ..atomic import write_bytes_atomic
 from ..datamodel import STATUS_SYMBOL
 from .cohort_xlsx import write_xlsx
-from ..sanitise import printable, spreadsheet_cell
+from ..sanitise import printable
 
 __all__ = ["cohort_frame", "write_xlsx", "heatmap_png", "cohort_html"]
 

@@ -21,6 +21,7 @@ import io
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from ..sanitise import spreadsheet_cell
 from ..atomic import write_bytes_atomic
 from ..rag import RAG_LABEL, rag_of, rag_words
 
@@ -194,8 +195,8 @@ def _name(row: dict[str, Any]) -> str:
 
 
 def _append(sheet: Any, values: Sequence[Any]) -> tuple[Any, ...]:
-    """Add a row of values as they are: numbers as numbers, any text as text (never a formula)."""
-    sheet.append([value if isinstance(value, (int, float)) and not isinstance(value, bool) else "" if value is None else str(value) for value in values])
+    """Add a row of values: numbers as numbers, text through ``spreadsheet_cell`` (never a formula, no XML-illegal character)."""
+    sheet.append([value if isinstance(value, (int, float)) and not isinstance(value, bool) else "" if value is None else spreadsheet_cell(str(value)) for value in values])
     number = sheet._current_row  # the row append just wrote (max_row would scan every cell)
     cells = [sheet.cell(row=number, column=column) for column in range(1, len(values) + 1)]
     for cell in cells:
