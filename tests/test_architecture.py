@@ -90,3 +90,12 @@ def test_no_html_built_in_python_strings() -> None:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and any(tag in node.value for tag in tags):
                 found.append(f"{name}:{node.lineno}")
     assert found == []
+
+
+def test_no_module_over_400_lines() -> None:
+    long = sorted(
+        f"{name} ({lines})"
+        for name, path in _modules().items()
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    )
+    assert long == []
