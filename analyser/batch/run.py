@@ -68,12 +68,14 @@ def _results(
     files: list[Path],
     scheme: Scheme,
     settings: ExtractSettings | None,
-    jobs: int,
+    jobs: int | None,
     limits: WorkerLimits | None,
     learners: Sequence[LearnerInfo | None],
+    engine: str = "local",
+    address: str | None = None,
 ) -> Iterator[tuple[int, TaskResult]]:
-    """(index, result) per file, in completion order: in this process, or in worker processes."""
-    if limits is None and jobs == 1:
+    """(index, result) per file, in completion order: in this process, in worker processes or in Ray actors."""
+    if engine == "local" and limits is None and (jobs or 1) == 1:
         analyser = Analyser(scheme, settings=settings)
         for index, path in enumerate(files):
             try:
@@ -81,17 +83,26 @@ def _results(
             except MemoryError:
                 yield index, Failed(failure_reason(WorkerFailure("memory"), WorkerLimits()))
         return
-    threads = max(1, min(_MAX_TORCH_THREADS, (os.cpu_count() or 1) // jobs))
     reference: Scheme | str = str(scheme.path) if scheme.path is not None else scheme  # each worker loads it
-    results = run_isolated(
-        [(str(path), learner) for path, learner in zip(files, learners)],
-        analyse_in_worker,
-        jobs=jobs,
-        setup=start_worker,
-        setup_args=(reference, settings, threads),
-        timeout_s=limits.timeout_s if limits else None,
-        max_memory_mb=limits.max_memory_mb if limits else None,
-    )
+    limited = {"timeout_s": limits.timeout_s if limits else None, "max_memory_mb": limits.max_memory_mb if limits else None}
+    if engine == "ray":
+        from .ray_engine import run_on_ray  # Ray is imported only for this engine
+
+        items = [(str(path.absolute()), learner) for path, learner in zip(files, learners)]  # read by the actors
+        results = run_on_ray(
+            items, analyse_in_worker, actors=jobs, setup=start_worker, setup_args=(reference, settings, 1), address=address, **limited
+        )
+    else:
+        jobs = jobs or 1
+        threads = max(1, min(_MAX_TORCH_THREADS, (os.cpu_count() or 1) // jobs))
+        results = run_isolated(
+            [(str(path), learner) for path, learner in zip(files, learners)],
+            analyse_in_worker,
+            jobs=jobs,
+            setup=start_worker,
+            setup_args=(reference, settings, threads),
+            **limited,
+        )
     for index, result in results:
         if isinstance(result, WorkerFailure):
             yield index, Failed(failure_reason(result, limits or WorkerLimits()))
@@ -104,7 +115,7 @@ def run_batch(
     outdir: Path,
     *,
     scheme: Scheme | str = DEFAULT_SCHEME,
-    jobs: int = 1,
+    jobs: int | None = 1,
     settings: ExtractSettings | None = None,
     limits: WorkerLimits | None = None,
     resume: bool = False,
@@ -113,6 +124,8 @@ def run_batch(
     learners: Mapping[Path, LearnerInfo] | None = None,
     workspace: Any = None,
     refused: Sequence[tuple[Path, str]] = (),
+    engine: str = "local",
+    address: str | None = None,
 ) -> BatchResult:
     """Analyse every file, writing ``<stem>.json`` and ``<stem>.html`` per report, ``cohort.csv`` and ``errors.csv``.
 
@@ -128,9 +141,14 @@ def run_batch(
     analysis is recorded as a draft of its learner as soon as it is done (a learner's files in the
     order they were last modified), and cohort.csv's ``draft`` column gives its number.
     ``refused``: files found but not analysed (an unsupported format), listed in errors.csv.
+
+    ``engine`` ``"ray"`` runs the reports in Ray actors (``jobs`` of them; None: one per free CPU),
+    on the cluster at ``address`` or on a local one started for the run (analyser.batch.ray_engine).
     """
-    if jobs < 1:
+    if jobs is not None and jobs < 1:
         raise ValueError(f"The 'jobs' parameter must be a positive integer. Got {jobs!r} instead.")
+    if engine not in ("local", "ray"):
+        raise ValueError(f"The 'engine' parameter must be 'local' or 'ray'. Got {engine!r} instead.")
     loaded = load_scheme(scheme) if isinstance(scheme, (str, Path)) else scheme
     codes = [c.code for c in loaded.analysed_criteria]
     outdir.mkdir(parents=True, exist_ok=True)
@@ -156,7 +174,8 @@ def run_batch(
             drafts.done(index, document)
             record(index, ReportOutcome(path=path, output=output, document=document, skipped=True))
     subset = [files[i] for i in to_analyse]
-    for position, result in _results(subset, loaded, settings, jobs, limits, [who[i] for i in to_analyse]):
+    results = _results(subset, loaded, settings, jobs, limits, [who[i] for i in to_analyse], engine, address)
+    for position, result in results:
         index = to_analyse[position]
         path = files[index]
         output = outdir / names[path]
