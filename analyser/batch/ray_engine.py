@@ -33,6 +33,7 @@ import logging
 import os
 import secrets
 import shutil
+import socket
 import tempfile
 import time
 from collections import deque
@@ -40,9 +41,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from .workers import WorkerFailure, WorkerStartError, _limit_resources, _start_reason
+from ..datamodel import Scheme
+from ..extract import ExtractSettings
+from ..learners import LearnerInfo
+from .task import Failed, TaskResult, analyse_in_worker, start_worker
+from .workers import WorkerFailure, WorkerLimits, WorkerStartError, _limit_resources, _start_reason, failure_reason
 
-__all__ = ["MAX_RETRIES", "RAY_MISSING", "run_on_ray"]
+__all__ = ["MAX_RETRIES", "RAY_MISSING", "ray_results", "run_on_ray"]
 
 #: A report whose actor died under it is tried this many more times, each time on a new actor.
 MAX_RETRIES = 2
@@ -55,6 +60,39 @@ _POLL_SECONDS = 5.0
 # Ray tells the driver's stdout about every worker that dies; the batch reports it in its own words.
 _QUIET_PATTERN = "A worker died or was killed while executing a task"
 _RAY_LOGGER = logging.getLogger("ray")
+
+
+def ray_results(
+    files: Sequence[Path],
+    scheme: Scheme,
+    settings: ExtractSettings | None,
+    actors: int | None,
+    limits: WorkerLimits | None,
+    learners: Sequence[LearnerInfo | None],
+    *,
+    address: str | None = None,
+) -> Iterator[tuple[int, TaskResult]]:
+    """(index, result) per file in completion order, as the local engine gives them, from Ray actors.
+
+    Each actor builds its one Analyser with :func:`~analyser.batch.task.start_worker` (one
+    thread: an actor holds one CPU) and reads its reports by absolute path.
+    """
+    reference: Scheme | str = str(scheme.path) if scheme.path is not None else scheme  # each actor loads it
+    results = run_on_ray(
+        [(str(path.absolute()), learner) for path, learner in zip(files, learners)],
+        analyse_in_worker,
+        actors=actors,
+        setup=start_worker,
+        setup_args=(reference, settings, 1),
+        timeout_s=limits.timeout_s if limits else None,
+        max_memory_mb=limits.max_memory_mb if limits else None,
+        address=address,
+    )
+    for index, result in results:
+        if isinstance(result, WorkerFailure):
+            yield index, Failed(failure_reason(result, limits or WorkerLimits()))
+        else:
+            yield index, result
 
 
 def run_on_ray(
@@ -123,6 +161,7 @@ class _Connection:
             if self.address is None:
                 self._start_local()
             else:
+                _check_reachable(self.address)
                 self.ray.init(address=self.address, configure_logging=False, log_to_driver=False)
         except Exception as err:  # noqa: BLE001 - Ray raises ConnectionError, RuntimeError, ValueError ...
             self.ray.shutdown()  # whatever it started
@@ -166,6 +205,15 @@ class _Connection:
         if self.temp_dir is not None:
             shutil.rmtree(self.temp_dir, ignore_errors=True)
             self.temp_dir = None
+
+
+def _check_reachable(address: str) -> None:
+    """A HOST:PORT that nothing answers on fails now (Ray would retry for minutes); ``auto`` is Ray's to find."""
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        return
+    with socket.create_connection((host.removeprefix("ray://"), int(port)), timeout=10):
+        pass
 
 
 @dataclass
@@ -299,9 +347,8 @@ class _Pool:
         self.slots[slot.ref] = slot
 
     def _overdue(self, now: float) -> list[_Slot]:
-        if self.timeout_s is None:
-            return []
-        return [s for s in self.slots.values() if s.index is not None and now - s.since > self.timeout_s]
+        limit = self.timeout_s
+        return [s for s in self.slots.values() if limit is not None and s.index is not None and now - s.since > limit]
 
     def _discard(self, slot: _Slot) -> None:
         self.slots.pop(slot.ref, None)
@@ -358,9 +405,6 @@ class _BatchWorker:
     def ready(self) -> str | None:
         """None once the setup ran, else why it failed."""
         return self.failure
-
-    def pid(self) -> int:
-        return os.getpid()
 
     def run(self, item: Any) -> Any:
         try:

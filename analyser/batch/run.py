@@ -68,14 +68,12 @@ def _results(
     files: list[Path],
     scheme: Scheme,
     settings: ExtractSettings | None,
-    jobs: int | None,
+    jobs: int,
     limits: WorkerLimits | None,
     learners: Sequence[LearnerInfo | None],
-    engine: str = "local",
-    address: str | None = None,
 ) -> Iterator[tuple[int, TaskResult]]:
-    """(index, result) per file, in completion order: in this process, in worker processes or in Ray actors."""
-    if engine == "local" and limits is None and (jobs or 1) == 1:
+    """(index, result) per file, in completion order: in this process, or in worker processes."""
+    if limits is None and jobs == 1:
         analyser = Analyser(scheme, settings=settings)
         for index, path in enumerate(files):
             try:
@@ -83,26 +81,17 @@ def _results(
             except MemoryError:
                 yield index, Failed(failure_reason(WorkerFailure("memory"), WorkerLimits()))
         return
+    threads = max(1, min(_MAX_TORCH_THREADS, (os.cpu_count() or 1) // jobs))
     reference: Scheme | str = str(scheme.path) if scheme.path is not None else scheme  # each worker loads it
-    limited = {"timeout_s": limits.timeout_s if limits else None, "max_memory_mb": limits.max_memory_mb if limits else None}
-    if engine == "ray":
-        from .ray_engine import run_on_ray  # Ray is imported only for this engine
-
-        items = [(str(path.absolute()), learner) for path, learner in zip(files, learners)]  # read by the actors
-        results = run_on_ray(
-            items, analyse_in_worker, actors=jobs, setup=start_worker, setup_args=(reference, settings, 1), address=address, **limited
-        )
-    else:
-        jobs = jobs or 1
-        threads = max(1, min(_MAX_TORCH_THREADS, (os.cpu_count() or 1) // jobs))
-        results = run_isolated(
-            [(str(path), learner) for path, learner in zip(files, learners)],
-            analyse_in_worker,
-            jobs=jobs,
-            setup=start_worker,
-            setup_args=(reference, settings, threads),
-            **limited,
-        )
+    results = run_isolated(
+        [(str(path), learner) for path, learner in zip(files, learners)],
+        analyse_in_worker,
+        jobs=jobs,
+        setup=start_worker,
+        setup_args=(reference, settings, threads),
+        timeout_s=limits.timeout_s if limits else None,
+        max_memory_mb=limits.max_memory_mb if limits else None,
+    )
     for index, result in results:
         if isinstance(result, WorkerFailure):
             yield index, Failed(failure_reason(result, limits or WorkerLimits()))
@@ -142,8 +131,8 @@ def run_batch(
     order they were last modified), and cohort.csv's ``draft`` column gives its number.
     ``refused``: files found but not analysed (an unsupported format), listed in errors.csv.
 
-    ``engine`` ``"ray"`` runs the reports in Ray actors (``jobs`` of them; None: one per free CPU),
-    on the cluster at ``address`` or on a local one started for the run (analyser.batch.ray_engine).
+    ``engine="ray"`` runs the reports in Ray actors (``jobs`` of them; None: one per free CPU) on
+    the cluster at ``address``, or on a local one started for the run (analyser.batch.ray_engine).
     """
     if jobs is not None and jobs < 1:
         raise ValueError(f"The 'jobs' parameter must be a positive integer. Got {jobs!r} instead.")
@@ -174,7 +163,12 @@ def run_batch(
             drafts.done(index, document)
             record(index, ReportOutcome(path=path, output=output, document=document, skipped=True))
     subset = [files[i] for i in to_analyse]
-    results = _results(subset, loaded, settings, jobs, limits, [who[i] for i in to_analyse], engine, address)
+    if engine == "ray":
+        from .ray_engine import ray_results  # Ray is imported only for this engine
+
+        results = ray_results(subset, loaded, settings, jobs, limits, [who[i] for i in to_analyse], address=address)
+    else:
+        results = _results(subset, loaded, settings, jobs or 1, limits, [who[i] for i in to_analyse])
     for position, result in results:
         index = to_analyse[position]
         path = files[index]
