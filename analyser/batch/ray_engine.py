@@ -133,6 +133,10 @@ def _import_ray() -> Any:
     """Ray, imported with its usage statistics off; WorkerStartError naming the fix when it is missing."""
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
     os.environ.setdefault("RAY_DEDUP_LOGS_SKIP_REGEX", _QUIET_PATTERN)  # read when ray is imported
+    # No stack dump on stderr when the batch is stopped (SIGTERM): Ray's handler then exits cleanly.
+    os.environ.setdefault("RAY_DISABLE_FAILURE_SIGNAL_HANDLER", "1")
+    if os.environ.get("RAY_AUTH_TOKEN") or os.environ.get("RAY_AUTH_TOKEN_PATH"):
+        os.environ.setdefault("RAY_AUTH_MODE", "token")  # a cluster's token given: use it (Ray reads this at import)
     try:
         import ray
     except ImportError as err:
@@ -169,10 +173,12 @@ class _Connection:
             first = " ".join(str(err).split(". ")[0].split()) or type(err).__name__
             if self.address is None:
                 raise WorkerStartError(f"could not start a local Ray cluster: {first}") from err
-            raise WorkerStartError(
-                f"cannot connect to the Ray cluster at {self.address} ({first}): start it with "
-                "'ray start --head' or check --address"
-            ) from err
+            advice = (
+                "set RAY_AUTH_TOKEN (or RAY_AUTH_TOKEN_PATH, a file) to the cluster's token"
+                if "token" in first.lower()
+                else "start it with 'ray start --head' or check --address (and give this machine the cluster's token in RAY_AUTH_TOKEN)"
+            )
+            raise WorkerStartError(f"cannot connect to the Ray cluster at {self.address} ({first}): {advice}") from err
         self.owned = True
         return self
 
