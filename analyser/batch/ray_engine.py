@@ -9,11 +9,10 @@ at most one call in flight per actor, so it knows what each actor is doing and s
 - a call that overruns ``timeout_s`` has its actor killed (``ray.kill``) and a new actor
   takes its place; the report is recorded as timed out, never retried;
 - the memory cap is an address-space limit (``RLIMIT_AS``) set inside each actor before it
-  loads the model, counted from what the actor had mapped when it started (a Ray worker maps
-  the node's shared object store and its own threads' memory before our code runs: about
-  7 GB of address space on a 24 GB machine, 6 GB of it the shared store), so the analysis
-  gets the same budget as in a local worker; a report that needs more is recorded as out of
-  memory and its actor replaced;
+  loads the model, counted from what the actor had mapped when it started (Ray's shared
+  object store and threads: about 7 GB on a 24 GB machine), so the analysis gets about the
+  budget it has in a local worker; a report that needs more is recorded as out of memory and
+  its actor replaced;
 - an actor that dies under a report (killed, out of memory on the node, a lost node) is
   replaced and the report tried again on the new actor, at most :data:`MAX_RETRIES` more
   times, then recorded as crashed; a report the task itself fails is never retried.
@@ -89,10 +88,7 @@ def ray_results(
         address=address,
     )
     for index, result in results:
-        if isinstance(result, WorkerFailure):
-            yield index, Failed(failure_reason(result, limits or WorkerLimits()))
-        else:
-            yield index, result
+        yield index, Failed(failure_reason(result, limits or WorkerLimits())) if isinstance(result, WorkerFailure) else result
 
 
 def run_on_ray(
@@ -235,16 +231,8 @@ class _Slot:
 class _Pool:
     """The actors of one run, and the loop that feeds them one item at a time."""
 
-    def __init__(
-        self,
-        ray: Any,
-        task: Callable[[Any], Any],
-        setup: Callable[..., None] | None,
-        setup_args: tuple[Any, ...],
-        timeout_s: float | None,
-        max_memory_mb: int | None,
-        size: int,
-    ) -> None:
+    def __init__(self, ray: Any, task: Callable[[Any], Any], setup: Callable[..., None] | None,
+                 setup_args: tuple[Any, ...], timeout_s: float | None, max_memory_mb: int | None, size: int) -> None:
         self.ray = ray
         self.timeout_s = timeout_s
         self.max_memory_bytes = max_memory_mb * _MB if max_memory_mb else None
@@ -373,8 +361,7 @@ _GONE = ("RayActorError", "ObjectLostError", "OutOfMemoryError", "NodeDiedError"
 
 
 def _first_line(err: BaseException) -> str:
-    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
-    return lines[0] if lines else type(err).__name__
+    return next((line.strip() for line in str(err).splitlines() if line.strip()), type(err).__name__)
 
 
 # ----------------------------------------------------------------------------------------
@@ -390,13 +377,8 @@ class _BatchWorker:
     replaces this actor, whose heap may be in pieces.
     """
 
-    def __init__(
-        self,
-        task: Callable[[Any], Any],
-        setup: Callable[..., None] | None,
-        setup_args: tuple[Any, ...],
-        max_memory_bytes: int | None,
-    ) -> None:
+    def __init__(self, task: Callable[[Any], Any], setup: Callable[..., None] | None, setup_args: tuple[Any, ...],
+                 max_memory_bytes: int | None) -> None:
         self.task = task
         self.failure: str | None = None
         try:
