@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	# The CPU wheel first: a bare `torch` requirement would pull a multi-GB CUDA build.
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e ".[test]"
+	# The cluster extra (Ray) too: the tests of `ksb batch --engine ray` start a real local cluster.
+	$(PY) -m pip install --quiet -e ".[test,cluster]"
 	# Export the bundled MiniLM to ONNX once (checked equal to sentence-transformers); cached per machine.
 	$(PY) scripts/export_onnx.py
 	touch $(STAMP)

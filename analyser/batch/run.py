@@ -104,7 +104,7 @@ def run_batch(
     outdir: Path,
     *,
     scheme: Scheme | str = DEFAULT_SCHEME,
-    jobs: int = 1,
+    jobs: int | None = 1,
     settings: ExtractSettings | None = None,
     limits: WorkerLimits | None = None,
     resume: bool = False,
@@ -113,6 +113,8 @@ def run_batch(
     learners: Mapping[Path, LearnerInfo] | None = None,
     workspace: Any = None,
     refused: Sequence[tuple[Path, str]] = (),
+    engine: str = "local",
+    address: str | None = None,
 ) -> BatchResult:
     """Analyse every file, writing ``<stem>.json`` and ``<stem>.html`` per report, ``cohort.csv`` and ``errors.csv``.
 
@@ -129,9 +131,14 @@ def run_batch(
     analysis is recorded as a draft of its learner as soon as it is done (a learner's files in the
     order they were last modified), and cohort.csv's ``draft`` column gives its number.
     ``refused``: files found but not analysed (an unsupported format), listed in errors.csv.
+
+    ``engine="ray"`` runs the reports in Ray actors (``jobs`` of them; None: one per free CPU) on
+    the cluster at ``address``, or on a local one started for the run (analyser.batch.ray_engine).
     """
-    if jobs < 1:
+    if jobs is not None and jobs < 1:
         raise ValueError(f"The 'jobs' parameter must be a positive integer. Got {jobs!r} instead.")
+    if engine not in ("local", "ray"):
+        raise ValueError(f"The 'engine' parameter must be 'local' or 'ray'. Got {engine!r} instead.")
     loaded = load_scheme(scheme) if isinstance(scheme, (str, Path)) else scheme
     codes = [c.code for c in loaded.analysed_criteria]
     outdir.mkdir(parents=True, exist_ok=True)
@@ -159,7 +166,13 @@ def run_batch(
             drafts.done(index, document)
             record(index, ReportOutcome(path=path, output=output, document=document, skipped=True))
     subset = [files[i] for i in to_analyse]
-    for position, result in _results(subset, loaded, settings, jobs, limits, [who[i] for i in to_analyse]):
+    if engine == "ray":
+        from .ray_engine import ray_results  # Ray is imported only for this engine
+
+        results = ray_results(subset, loaded, settings, jobs, limits, [who[i] for i in to_analyse], address=address)
+    else:
+        results = _results(subset, loaded, settings, jobs or 1, limits, [who[i] for i in to_analyse])
+    for position, result in results:
         index = to_analyse[position]
         path = files[index]
         output = outdir / names[path]

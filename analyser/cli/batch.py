@@ -24,6 +24,8 @@ from .group import CONTEXT, EXIT_BATCH_FAILURES, EXIT_OK, EXIT_USAGE, _echo, _fa
 @_limit_options
 @_workspace_option
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help="CSV naming each report's learner: file,learner[,uln,employer,group,tutor].")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True, help="Where reports run: worker processes on this machine, or Ray actors (pip install 'ksb-analyser[cluster]').")
+@click.option("--address", help="With --engine ray: a running Ray cluster ('auto' or HOST:PORT of its head); default a local one for this run.")
 def batch(
     inputs: tuple[str, ...],
     outdir: Path,
@@ -36,6 +38,8 @@ def batch(
     max_pages: int,
     workspace: str | None,
     roster: Path | None,
+    engine: str,
+    address: str | None,
 ) -> None:
     """Analyse many reports: files, folders (searched recursively) or globs.
 
@@ -51,14 +55,21 @@ def batch(
     else its file name; cohort.csv has a learner column. With --workspace each analysis is
     recorded as a draft of its learner (cohort.csv's draft column).
 
+    With --engine ray the reports run in Ray actors (--jobs of them, default one per free CPU)
+    on the cluster at --address, or on a local one started for the run; every node must see
+    the input files at the same path. Outputs are the same as with the local engine.
+
     \b
     Examples:
       ksb batch cohort/ -o results/
       ksb batch 'drafts/*.docx' final.pdf -o results/ --jobs 2
       ksb batch cohort/ -o results/ --resume
       ksb batch cohort/ -o results/ --roster roster.csv --workspace cohort.ksb
+      ksb batch /shared/cohort/ -o results/ --engine ray --address auto
     """
     from ..batch import WorkerLimits, WorkerStartError, collect_inputs, run_batch
+    if address is not None and engine != "ray":
+        _fail("--address needs --engine ray", EXIT_USAGE)
     from ..criteria import load_scheme
 
     try:
@@ -103,7 +114,7 @@ def batch(
             bar.update(1)
 
     limits = WorkerLimits(timeout_s=timeout_s, max_memory_mb=max_memory_mb)
-    if jobs is None:
+    if jobs is None and engine == "local":  # the ray engine sizes itself to the cluster
         jobs = max(1, min(4, os.cpu_count() or 1))
     try:
         result = run_batch(
@@ -119,6 +130,8 @@ def batch(
             learners=learners,
             workspace=store,
             refused=refused,
+            engine=engine,
+            address=address,
         )
     except WorkerStartError as err:
         if bar is not None:
