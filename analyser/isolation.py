@@ -29,6 +29,7 @@ from typing import Any, Callable
 from .criteria import DEFAULT_SCHEME
 from .batch.workers import WorkerFailure, WorkerLimits, WorkerPool, failure_reason
 from .datamodel import Analysis, Scheme
+from .embed import prepare_model
 from .errors import InputError
 from .extract import ExtractSettings
 
@@ -72,6 +73,7 @@ class AnalysisWorkers:
         self.settings = settings or ExtractSettings()
         self.limits = limits or WorkerLimits()
         self.workers = workers
+        self._prepared = False
         self._pool = WorkerPool(
             workers=workers,
             setup=_start_worker,
@@ -82,7 +84,14 @@ class AnalysisWorkers:
 
     def start(self) -> concurrent.futures.Future:
         """Start the workers; the future is done when one is ready (raises WorkerStartError via :meth:`wait_ready`)."""
+        self._prepare()
         return self._pool.start()
+
+    def _prepare(self) -> None:
+        """Before the first worker: a first run's one-time model export, outside the workers' memory cap."""
+        if not self._prepared:
+            prepare_model()
+            self._prepared = True
 
     def wait_ready(self, future: concurrent.futures.Future) -> None:
         """Block until ``future`` (from :meth:`start`) is done; raises WorkerStartError if no worker could start."""
@@ -93,6 +102,7 @@ class AnalysisWorkers:
         self, path: Path, *, scheme: Scheme | str | None = None, present: Callable[[Analysis], Any] | None = None
     ) -> concurrent.futures.Future:
         """Schedule one report; pass the future to :meth:`result`."""
+        self._prepare()
         return self._pool.submit(_analyse_in_worker, _Request(str(path), scheme or self.scheme, present))
 
     def result(self, future: concurrent.futures.Future, path: Path) -> Any:

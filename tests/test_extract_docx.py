@@ -539,3 +539,47 @@ def test_dev_report_headings_match_gold(path: Path) -> None:
     # Every gold heading, in order and at its level; the only extra is the level-1 title on top.
     assert found[1:] == expected
     assert found[0][0] == 1
+
+
+def _rezipped(source: Path, target: Path, *, drop: str = "", empty: str = "", garble: str = "") -> Path:
+    """``source`` re-zipped without the member ``drop``, with ``empty`` emptied and ``garble`` not XML."""
+    with zipfile.ZipFile(source) as package, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in package.infolist():
+            if info.filename == drop:
+                continue
+            data = package.read(info.filename)
+            if info.filename == empty:
+                data = b""
+            if info.filename == garble:
+                data = b"<unclosed"
+            out.writestr(info, data)
+    return target
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"drop": "docProps/core.xml"},
+        {"drop": "docProps/app.xml"},
+        {"empty": "docProps/core.xml"},
+        {"garble": "docProps/app.xml"},
+    ],
+)
+def test_missing_or_broken_document_properties_do_not_stop_an_intact_body(tmp_path: Path, broken: dict[str, str]) -> None:
+    doc = new_document()
+    add_text(doc, "Introduction", style="Heading 1")
+    add_text(doc, "I answered every complaint within a day.")
+    good = save(doc, tmp_path / "good.docx")
+    with zipfile.ZipFile(good) as package:
+        assert {"docProps/core.xml", "docProps/app.xml"} <= set(package.namelist())
+    damaged = _rezipped(good, tmp_path / "broken.docx", **broken)
+    assert kinds(extract_docx(damaged)) == kinds(extract_docx(good))
+
+
+@pytest.mark.parametrize("broken", [{"empty": "word/document.xml"}, {"garble": "word/document.xml"}])
+def test_a_broken_main_document_part_is_still_damaged(tmp_path: Path, broken: dict[str, str]) -> None:
+    doc = new_document()
+    add_text(doc, "Body.")
+    damaged = _rezipped(save(doc, tmp_path / "good.docx"), tmp_path / "broken.docx", **broken)
+    with pytest.raises(InputError, match=r"damaged \.docx"):
+        extract_docx(damaged)

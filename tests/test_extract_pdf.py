@@ -344,3 +344,34 @@ def test_dev_report_headings_and_body_words(report_dir: Path) -> None:
     )
     words = sum(count_words(block.text) for block in document.blocks[start:end])
     assert abs(words - gold["body_words"]) <= 0.02 * gold["body_words"]
+
+
+def _pages_pdf(path: Path, bodies: list[str], *, side_note: str = "") -> Path:
+    """One page per body text; ``side_note`` printed at the same place mid-page on each (a watermark)."""
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_auto_page_break(False)
+    for body in bodies:
+        pdf.add_page()
+        pdf.set_font("Helvetica", "", 11)
+        pdf.set_xy(72, 100)
+        pdf.multi_cell(w=pdf.w - 144, h=14, text=body)
+        if side_note:
+            pdf.set_font("Helvetica", "", 8)
+            pdf.set_xy(20, 400)
+            pdf.cell(w=40, h=10, text=side_note)
+    pdf.output(str(path))
+    return path
+
+
+def test_a_side_note_on_every_page_is_dropped(tmp_path: Path) -> None:
+    bodies = [filler_words(120, offset=120 * n) for n in range(5)]
+    document = extract_pdf(_pages_pdf(tmp_path / "note.pdf", bodies, side_note="DRAFT COPY"))
+    text = " ".join(block.text for block in document.blocks)
+    assert "DRAFT COPY" not in text
+    assert count_words(text) == 600
+
+
+def test_identical_pages_keep_their_text(tmp_path: Path) -> None:
+    body = filler_words(150)
+    document = extract_pdf(_pages_pdf(tmp_path / "same.pdf", [body] * 6))
+    assert count_words(" ".join(block.text for block in document.blocks)) == 900

@@ -55,8 +55,8 @@ def folder(quick_set: dict[str, Mutant], tmp_path_factory: pytest.TempPathFactor
 
 #: (recipe, format) through ``ksb analyse``; the rest of the quick set goes through the batch only.
 CLI_CASES = [
-    pytest.param("core-missing", "json", marks=known("F1")),
-    pytest.param("core-empty", "json", marks=known("F1")),
+    pytest.param("core-missing", "json"),
+    pytest.param("core-empty", "json"),
     pytest.param("zip-version-172", "json"),
     pytest.param("image-zeros-11mb-control-name", "json"),
     pytest.param("c1-controls-text-docx", "json"),
@@ -66,7 +66,7 @@ CLI_CASES = [
     pytest.param("encrypted-pdf", "json"),
     pytest.param("deep-sdt-300", "json"),
     pytest.param("c0-controls-headings-docx", "json"),
-    pytest.param("identical-pages-299", "json", marks=known("F2")),
+    pytest.param("identical-pages-299", "json"),
     pytest.param("name-escape-sequences", "json"),
     pytest.param("name-c1-csi", "json"),
 ]
@@ -114,17 +114,14 @@ def test_batch_exits_0_or_1(batch: BatchReport) -> None:
     assert not batch.problems["exit"], batch.problems["exit"]
 
 
-@known("F5")
 def test_batch_never_prints_a_traceback(batch: BatchReport) -> None:
     assert not [p for p in batch.problems["stderr"] if p.startswith("traceback")], batch.problems["stderr"]
 
 
-@known("F4")
 def test_batch_prints_no_raw_control_characters(batch: BatchReport) -> None:
     assert not [p for p in batch.problems["stderr"] if p.startswith("raw control")], batch.problems["stderr"]
 
 
-@known("F5")
 def test_batch_writes_every_cohort_view(batch: BatchReport) -> None:
     assert not batch.problems["views"], f"{batch.problems['views']} (expected {', '.join(VIEWS)})"
 
@@ -133,7 +130,6 @@ def test_batch_has_one_row_per_file(batch: BatchReport) -> None:
     assert not batch.problems["rows"], batch.problems["rows"]
 
 
-@known("F1", "F2")
 def test_batch_analyses_files_whose_body_is_intact(batch: BatchReport) -> None:
     assert not batch.problems["must-analyse"], "\n".join(batch.problems["must-analyse"])
 
@@ -142,30 +138,25 @@ def test_batch_reasons_name_no_crash_or_unexpected_error(batch: BatchReport) -> 
     assert not batch.problems["reasons"], "\n".join(batch.problems["reasons"])
 
 
-@known("F7")
 def test_batch_csv_cells_never_start_a_formula(batch: BatchReport) -> None:
     assert not batch.problems["formula-csv"], "\n".join(batch.problems["formula-csv"])
 
 
-@known("F5", "F7")
 def test_batch_xlsx_cells_are_never_formulas(batch: BatchReport) -> None:
     assert (batch.outdir / "cohort.xlsx").is_file(), "cohort.xlsx not written"
     assert not batch.problems["formula-xlsx"], "\n".join(batch.problems["formula-xlsx"])
 
 
-@known("F5", "F8", "F9")
 def test_batch_overview_has_no_script_links_and_links_only_its_files(batch: BatchReport) -> None:
     assert not batch.problems["cohort-page"] or "not the cohort overview" not in batch.problems["cohort-page"][0], "cohort.html is not the overview"
     assert not batch.problems["javascript"], "\n".join(batch.problems["javascript"])
     assert not batch.problems["links"], "\n".join(batch.problems["links"])
 
 
-@known("F10")
 def test_batch_report_named_cohort_keeps_its_page(batch: BatchReport) -> None:
     assert not batch.problems["cohort-page"], "\n".join(batch.problems["cohort-page"])
 
 
-@known("F6")
 def test_batch_with_a_name_near_the_file_system_limit(tmp_path: Path) -> None:
     (mutant,) = [m for m in catalogue.hostile_names() if m.recipe == "name-emoji-60"]
     written = write_mutants([mutant], tmp_path / "in")
@@ -177,15 +168,15 @@ def test_batch_with_a_name_near_the_file_system_limit(tmp_path: Path) -> None:
 # ---- the web app ---------------------------------------------------------------------------
 
 APP_CASES = [
-    pytest.param("core-missing", "/api/analyse", marks=known("F1")),
+    pytest.param("core-missing", "/api/analyse"),
     pytest.param("control-headings-pdf", "/analyse"),
     pytest.param("zip-version-172", "/api/analyse"),
     pytest.param("image-zeros-11mb-control-name", "/api/analyse"),
     pytest.param("c1-controls-text-docx", "/analyse"),
-    pytest.param("upload-emoji-100", "/api/analyse", marks=known("F11")),
+    pytest.param("upload-emoji-100", "/api/analyse"),
     pytest.param("upload-long-400-bytes", "/analyse"),
-    pytest.param("cross-site", "/analyse", marks=known("F12")),
-    pytest.param("two-files", "/api/analyse", marks=known("F13")),
+    pytest.param("cross-site", "/analyse"),
+    pytest.param("two-files", "/api/analyse"),
 ]
 
 

@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 from ..atomic import write_atomic
 from ..criteria import DEFAULT_SCHEME, load_scheme
 from ..datamodel import Scheme
+from ..embed import prepare_model
 from ..extract import ExtractSettings
 from ..learners import LearnerInfo
 from ..pipeline import Analyser
@@ -166,6 +167,8 @@ def run_batch(
             drafts.done(index, document)
             record(index, ReportOutcome(path=path, output=output, document=document, skipped=True))
     subset = [files[i] for i in to_analyse]
+    if subset and (engine == "ray" or limits is not None or (jobs or 1) > 1):
+        prepare_model()  # a first run's one-time export, outside the workers' memory cap
     if engine == "ray":
         from .ray_engine import ray_results  # Ray is imported only for this engine
 

@@ -13,6 +13,7 @@ Modules, each importing only the ones above it::
     onnx           OnnxEncoder: onnxruntime + tokenizers (no torch)
     export         export_onnx: the one-time ONNX export (torch; ``scripts/export_onnx.py``)
     factory        select_backend, load_embedder
+    prepare        prepare_model: that export in its own process, before capped workers start
 
 The model is never downloaded; nothing here imports torch, onnxruntime or tokenizers
 until a model is loaded.
@@ -24,6 +25,7 @@ from .cache import CachedEncoder
 from .factory import BACKEND_VARIABLE, BACKENDS, load_embedder, onnx_available, select_backend
 from .model import DIMENSIONS, MODEL_NAME, MODEL_SHA256, cache_dir, model_path, onnx_model_path
 from .onnx import OnnxEncoder
+from .prepare import prepare_model
 from .protocol import EncoderBackend, TextEncoder
 from .torch_backend import TorchEncoder
 
@@ -43,5 +45,6 @@ __all__ = [
     "model_path",
     "onnx_available",
     "onnx_model_path",
+    "prepare_model",
     "select_backend",
 ]

@@ -1,6 +1,7 @@
 """The web-app side of the fuzzer, run as a child process: ``python -m fuzz.app_probe JOB START``.
 
-It starts the real app (``analyser.serve.create_app``, model warmed up) under FastAPI's
+It starts the real app (``analyser.serve.create_app`` with the Host and Origin checks of
+``ksb serve``, model warmed up) under FastAPI's
 TestClient and sends the job's requests from index START on, one at a time, printing one JSON
 line when each starts and one when it is answered (status, seconds, peak RSS of this process).
 The parent watches those lines: it stops this process when a request overruns and starts a new
@@ -51,10 +52,12 @@ def main(job_path: str, start: str) -> None:
     from fastapi.testclient import TestClient
 
     from analyser.serve import create_app
+    from analyser.serve.origins import allowed_hosts
 
     job = json.loads(Path(job_path).read_text())
     started = time.monotonic()
-    with TestClient(create_app(), base_url=BASE_URL, raise_server_exceptions=False) as client:
+    app = create_app(hosts=allowed_hosts("127.0.0.1"))  # the Host and Origin checks of `ksb serve`
+    with TestClient(app, base_url=BASE_URL, raise_server_exceptions=False) as client:
         _emit(event="ready", seconds=round(time.monotonic() - started, 2), rss_mb=round(_peak_mb(), 1))
         for index in range(int(start), len(job["requests"])):
             request = job["requests"][index]

@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from analyser.sanitise import xml_safe
+
 from .checks import TRACEBACK, raw_controls, shown
 from .mutant import Mutant
 from .names import FORMULA_STARTS
@@ -131,14 +133,20 @@ def _check_rows(rows: list[dict[str, str]], names: set[str], written: dict[Path,
     """One row per input; a must-analyse mutant is 'ok'."""
     by_name: dict[str, dict[str, str]] = {}
     for row in rows:
-        by_name[Path(row["file"]).name] = row
+        by_name[Path(_unquoted(row["file"])).name] = row
+    names = {xml_safe(name) for name in names}  # cells hold no characters XML forbids (xlsx refuses them)
     absent = sorted(names - set(by_name))
     if absent or len(rows) != len(names):
         problems["rows"].append(f"{len(rows)} rows for {len(names)} files; missing: {', '.join(shown(n, 40) for n in absent[:5])}")
     for path, mutant in written.items():
-        row = by_name.get(path.name)
+        row = by_name.get(xml_safe(path.name))
         if mutant.must_analyse and row is not None and row.get("status") != "ok":
             problems["must-analyse"].append(f"{shown(path.name, 60)}: {shown(row.get('error', ''), 120)}")
+
+
+def _unquoted(cell: str) -> str:
+    """A CSV cell as the spreadsheet shows it: the apostrophe that stops a formula is not part of the name."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(tuple(FORMULA_STARTS)) else cell
 
 
 def _xlsx_problems(path: Path) -> list[str]:
@@ -191,7 +199,10 @@ def _check_html(outdir: Path, written: dict[Path, Mutant], problems: dict[str, l
             if href == "cohort.html":
                 problems["cohort-page"].append(f"{path.name} links to cohort.html, the overview, not its own page")
     analysed = _csv_rows(outdir / "cohort.csv") or []
+    linked = {unquote(urlsplit(href).path) for href in page_of.values()}
     for row in analysed:
-        name = Path(row["file"]).name
-        if Path(name).stem == "cohort" and row.get("status") == "ok" and name not in page_of:
-            problems["cohort-page"].append(f"{name} was analysed but has no page in cohort.html")
+        name = Path(_unquoted(row["file"])).name
+        if Path(name).stem == "cohort" and row.get("status") == "ok":
+            page = Path(_unquoted(row.get("output", ""))).with_suffix(".html").name  # rows are labelled by learner
+            if page == "cohort.html" or page not in linked or not (outdir / page).is_file():
+                problems["cohort-page"].append(f"{name} was analysed but has no page of its own in cohort.html")

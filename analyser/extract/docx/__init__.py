@@ -12,6 +12,8 @@ other formats renamed ``.docx`` (PDF, RTF, OpenDocument, Excel, PowerPoint) and 
     headings.py   heading styles, outline levels, and the visual heading rules for
                   documents that do not use heading styles
     ooxml.py      WordprocessingML names and property readers
+    repair.py     the package without missing or broken optional parts (document
+                  properties, thumbnails), so an intact body still opens
 
 The thresholds are :class:`DocxSettings`.
 """

@@ -32,6 +32,7 @@ from ..file_warnings import file_warnings
 from ..settings import DocxSettings
 from ..whitespace import normalise_whitespace
 from .headings import Item, Paragraph, decide_headings
+from .repair import without_broken_parts
 from .ooxml import (
     COMMENT_MARK_TAGS,
     REVISION_TAGS,
@@ -63,10 +64,12 @@ def open_docx(data: bytes, path: Path, settings: DocxSettings) -> DocxReader:
 
     python-docx fails on malformed packages in many ways (a part with the wrong root
     element ends in AttributeError or TypeError deep inside it), so every failure of
-    opening the package is turned into an InputError here.
+    opening the package is turned into an InputError here. A package whose optional parts
+    (document properties, thumbnails, custom XML) are missing or broken is opened without
+    them (:mod:`.repair`).
     """
     try:
-        return DocxReader(docx.Document(io.BytesIO(data)), settings)
+        return _open(data, settings)
     except ValueError as err:
         if "template" in str(err).lower() or "macro" in str(err).lower():
             raise InputError(
@@ -89,6 +92,20 @@ def open_docx(data: bytes, path: Path, settings: DocxSettings) -> DocxReader:
         IndexError,
     ) as err:
         raise _damaged(path) from err
+
+
+def _open(data: bytes, settings: DocxSettings) -> DocxReader:
+    """The reader of ``data``, or of ``data`` without its broken optional parts when only those stop python-docx."""
+    try:
+        return DocxReader(docx.Document(io.BytesIO(data)), settings)
+    except (KeyError, etree.LxmlError) as err:  # a part a relationship names is missing or not XML
+        repaired = without_broken_parts(data)
+        if repaired is None:
+            raise
+        try:
+            return DocxReader(docx.Document(io.BytesIO(repaired)), settings)
+        except Exception:  # noqa: BLE001 - the repair did not help: the first failure stands
+            raise err from None
 
 
 def _damaged(path: Path) -> InputError:

@@ -94,13 +94,28 @@ def _header_key(text: str) -> str:
 
 
 def _drop_fixed_lines(pages: list[list[Line]], settings: PdfSettings) -> None:
-    """Drop text printed at the same place on most pages (a watermark, a side note)."""
+    """Drop text printed at the same place on most pages (a watermark, a side note).
+
+    Furniture is a small part of a page: when the fixed lines hold most of the words on the
+    pages they are on, the pages repeat their content (a form, a report printed twice over)
+    and nothing is dropped.
+    """
     if len(pages) < 3:
         return
     counts: Counter[tuple[str, int, int]] = Counter()
     for lines in pages:
         counts.update({_position_key(line) for line in lines})
     threshold = max(3, round(settings.fixed_line_share * len(pages)))
+    fixed_words = total_words = 0
+    for lines in pages:
+        if any(counts[_position_key(line)] >= threshold for line in lines):
+            for line in lines:
+                if not line.dropped:
+                    words = len(line.text.split())
+                    total_words += words
+                    fixed_words += words if counts[_position_key(line)] >= threshold else 0
+    if fixed_words * 2 > total_words:
+        return
     for lines in pages:
         for line in lines:
             if counts[_position_key(line)] >= threshold:
