@@ -44,6 +44,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -249,29 +251,19 @@ class Run:
 
 
 def _tree_rss_mb(root: int) -> float:
-    """Sum of the RSS of a process and all its descendants (from /proc)."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+    """Sum of the RSS of a process and all its descendants (psutil; 0 once it has exited)."""
+    try:
+        process = psutil.Process(root)
+        members = [process, *process.children(recursive=True)]
+    except psutil.Error:
+        return 0.0
+    total = 0
+    for member in members:
         try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                fields = handle.read().rsplit(b")", 1)[1].split()
-        except OSError:
+            total += member.memory_info().rss
+        except psutil.Error:  # exited while we looked
             continue
-        parents[int(entry)] = int(fields[1])
-        rss[int(entry)] = int(fields[21])
-    members = {root}
-    grew = True
-    while grew:
-        grew = False
-        for pid, parent in parents.items():
-            if parent in members and pid not in members:
-                members.add(pid)
-                grew = True
-    page = os.sysconf("SC_PAGE_SIZE")
-    return sum(rss.get(pid, 0) for pid in members) * page / 2**20
+    return total / 2**20
 
 
 def run(command: list[str], env: dict[str, str], *, sample_tree: bool = False, timeout: float = 900) -> Run:

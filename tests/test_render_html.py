@@ -15,8 +15,8 @@ from click.testing import CliRunner
 
 from analyser.cli import main
 from analyser.pipeline import analyse
-from analyser.datamodel import Block, Evidence
-from analyser.render.highlight import Piece, mark_id, mark_text
+from analyser.datamodel import Block, Evidence, Section
+from analyser.render.highlight import Mark, Piece, mark_blocks, mark_id, mark_text
 from analyser.render.html import to_html
 from analyser.render.json import to_document
 from analyser.render.text import to_text
@@ -151,7 +151,7 @@ def test_a_table_row_cited_as_evidence_is_marked_cell_by_cell() -> None:
 def test_whitespace_differences_and_closing_quotes_do_not_lose_a_highlight() -> None:
     text, sentence = 'She said "A  very\nspaced  sentence?" Next.', '"A very spaced sentence?'
     placed: set[str] = set()
-    pieces = mark_text(text, 1, {sentence: ["K1.1"]}, placed)
+    pieces = mark_text(text, 1, (Mark(sentence, ("K1.1",)),), placed)  # no offsets: found by its words
     assert len(placed) == 1
     assert pieces == (
         Piece("She said "),
@@ -324,3 +324,30 @@ def _stylesheet(page: str) -> str:
     """The text of the page's one <style> element."""
     assert page.count("<style>") == 1
     return page[page.index("<style>") + len("<style>\n") : page.index("</style>")]
+
+
+def test_evidence_is_marked_where_its_offsets_put_it_not_where_its_words_first_occur() -> None:
+    repeated = "I logged every call in the CRM."
+    blocks = (Block(f"{repeated} Later on, a new paragraph."), Block("A cell and another"), Block(f"Then, again: {repeated}"))
+    section = Section(index=1, heading="Calls", level=2, part="body", blocks=blocks, words=20, start_word=0)
+    start = section.text.rindex(repeated)
+    placed: set[str] = set()
+
+    marked = mark_blocks(blocks, 1, (Mark(repeated, ("K1.1",), start, start + len(repeated)),), placed)
+    assert [piece.marked for piece in marked[0].pieces] == [False]  # the first occurrence is not the one cited
+    assert marked[2].pieces == (
+        Piece("Then, again: "),
+        Piece(repeated, marked=True, mark_id=mark_id(1, repeated), codes=("K1.1",)),
+    )
+
+
+def test_evidence_in_a_table_cell_is_marked_by_its_offsets() -> None:
+    table = Block("Metric | Before | After\nCalls answered within a minute | 61% | 88%", kind="table")
+    blocks = (Block("Intro."), table)
+    section = Section(index=1, heading="Results", level=2, part="body", blocks=blocks, words=20, start_word=0)
+    cell = "Calls answered within a minute"
+    start = section.text.index(cell)
+
+    marked = mark_blocks(blocks, 1, (Mark(cell, ("S1.3",), start, start + len(cell)),), set())
+    first_cell = marked[1].rows[1][0]
+    assert first_cell == (Piece(cell, marked=True, mark_id=mark_id(1, cell), codes=("S1.3",)),)

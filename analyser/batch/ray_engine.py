@@ -301,11 +301,10 @@ class _BatchWorker:
 
 
 def _mapped_bytes() -> int:
-    """This process's address space now (Linux; 0 where /proc is not there)."""
+    """This process's address space now (what RLIMIT_AS counts); 0 where psutil cannot read it."""
+    import psutil
+
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
+        return int(psutil.Process().memory_info().vms)
+    except psutil.Error:
+        return 0

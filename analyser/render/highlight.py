@@ -1,12 +1,14 @@
-"""Evidence sentences found in a section's text, as plain data the report template marks up.
+"""Evidence sentences placed in a section's text, as plain data the report template marks up.
 
 Each section's blocks become :class:`TextBlock` values (paragraphs, list runs, tables) made of
 :class:`Piece` values: plain text, or an evidence sentence to wrap in ``<mark>`` with the codes it
-evidences after it. A sentence is marked once per section, where it is first found (ids stay
-unique); a sentence spanning the cells of a table row marks the whole row.
+evidences after it. A sentence is marked once per section (ids stay unique); a sentence spanning
+the cells of a table row marks the whole row.
 
-Where a sentence is, is decided by :func:`find_sentence` alone, so the search by text can be
-swapped for character offsets once ``Evidence`` carries them.
+Where a sentence is comes from its :class:`~analyser.datamodel.Evidence` offsets into
+``Section.text`` (blocks joined with "\n"; a table's rows by "\n", its cells by " | "). Only
+evidence without offsets (-1: built by hand, or read from a document stored before they were
+kept) is looked for by its text, with :func:`find_sentence`.
 """
 
 from __future__ import annotations
@@ -18,12 +20,22 @@ from typing import Literal
 
 from ..datamodel import Analysis, Block
 
-__all__ = ["Piece", "TextBlock", "SectionMarks", "mark_sections", "mark_text", "find_sentence", "mark_id"]
+__all__ = ["Mark", "Piece", "TextBlock", "SectionMarks", "mark_sections", "mark_text", "find_sentence", "mark_id"]
 
 _CLOSERS = "\"')]”’»"
 
-#: Evidence sentence -> the codes it evidences (in scheme order), for one section.
-SectionMarks = dict[str, list[str]]
+@dataclass(frozen=True)
+class Mark:
+    """One evidence sentence of a section: where it is (offsets into ``Section.text``; -1 when not known) and its codes."""
+
+    sentence: str
+    codes: tuple[str, ...]
+    start: int = -1
+    end: int = -1
+
+
+#: A section's evidence sentences, in the order the criteria cite them.
+SectionMarks = tuple[Mark, ...]
 
 
 @dataclass(frozen=True)
@@ -54,36 +66,43 @@ def mark_sections(analysis: Analysis) -> tuple[dict[int, tuple[TextBlock, ...]],
     """Every section's blocks with its evidence marked, and the ids of the marks placed."""
     marks = _marks_by_section(analysis)
     placed: set[str] = set()
-    blocks = {section.index: mark_blocks(section.blocks, section.index, marks.get(section.index, {}), placed) for section in analysis.sections}
+    blocks = {section.index: mark_blocks(section.blocks, section.index, marks.get(section.index, ()), placed) for section in analysis.sections}
     return blocks, placed
 
 
 def mark_blocks(blocks: tuple[Block, ...], section_index: int, marks: SectionMarks, placed: set[str]) -> tuple[TextBlock, ...]:
     """Blocks as paragraphs, list runs and tables (empty paragraphs left out), evidence marked."""
+    starts, offset = [], 0
+    for block in blocks:  # where each block starts in Section.text
+        starts.append(offset)
+        offset += len(block.text) + 1
     out: list[TextBlock] = []
-    for is_list, group in groupby(blocks, key=lambda b: b.kind == "list_item"):
+    numbered = list(zip(starts, blocks))
+    for is_list, group in groupby(numbered, key=lambda pair: pair[1].kind == "list_item"):
         items = list(group)
         if is_list:
-            out.append(TextBlock("list", items=tuple(mark_text(b.text, section_index, marks, placed) for b in items)))
+            out.append(TextBlock("list", items=tuple(mark_text(b.text, section_index, marks, placed, base=at) for at, b in items)))
             continue
-        for block in items:
+        for at, block in items:
             if block.kind == "table":
-                rows = tuple(_mark_row(row, section_index, marks, placed) for row in block.text.split("\n") if row.strip())
-                out.append(TextBlock("table", rows=rows))
+                out.append(TextBlock("table", rows=_mark_table(block.text, at, section_index, marks, placed)))
             elif block.kind == "heading":
-                out.append(TextBlock("heading", pieces=mark_text(block.text, section_index, marks, placed)))
+                out.append(TextBlock("heading", pieces=mark_text(block.text, section_index, marks, placed, base=at)))
             elif block.text.strip():
-                out.append(TextBlock("paragraph", pieces=mark_text(block.text, section_index, marks, placed)))
+                out.append(TextBlock("paragraph", pieces=mark_text(block.text, section_index, marks, placed, base=at)))
     return tuple(out)
 
 
-def mark_text(text: str, section_index: int, marks: SectionMarks, placed: set[str]) -> tuple[Piece, ...]:
-    """``text`` cut into pieces, each evidence sentence found in it marked; adds the marks' ids to ``placed``."""
-    spans: list[tuple[int, int, str]] = []
-    for sentence in marks:
-        if mark_id(section_index, sentence) in placed:
-            continue  # marked already, in an earlier block: ids stay unique
-        found = find_sentence(text, sentence)
+def mark_text(text: str, section_index: int, marks: SectionMarks, placed: set[str], *, base: int = -1) -> tuple[Piece, ...]:
+    """``text`` (at offset ``base`` of its section; -1: not known) cut into pieces, its evidence marked.
+
+    Adds the marks' ids to ``placed``.
+    """
+    spans: list[tuple[int, int, Mark]] = []
+    for mark in marks:
+        if mark_id(section_index, mark.sentence) in placed:
+            continue  # marked already: ids stay unique
+        found = _span(text, base, mark)
         if found is None:
             continue
         start, end = found
@@ -91,20 +110,30 @@ def mark_text(text: str, section_index: int, marks: SectionMarks, placed: set[st
             continue
         while end < len(text) and text[end] in _CLOSERS:  # a closing quote or bracket the splitter left behind
             end += 1
-        spans.append((start, end, sentence))
+        spans.append((start, end, mark))
     if not spans:
         return (Piece(text),)
-    spans.sort()
+    spans.sort(key=lambda span: span[:2])
     pieces: list[Piece] = []
     position = 0
-    for start, end, sentence in spans:
-        mark = mark_id(section_index, sentence)
-        placed.add(mark)
+    for start, end, mark in spans:
+        identifier = mark_id(section_index, mark.sentence)
+        placed.add(identifier)
         pieces.append(Piece(text[position:start]))
-        pieces.append(Piece(text[start:end], marked=True, mark_id=mark, codes=tuple(marks[sentence])))
+        pieces.append(Piece(text[start:end], marked=True, mark_id=identifier, codes=mark.codes))
         position = end
     pieces.append(Piece(text[position:]))
     return tuple(piece for piece in pieces if piece.text or piece.marked)
+
+
+def _span(text: str, base: int, mark: Mark) -> tuple[int, int] | None:
+    """Where ``mark`` is in ``text``: from its offsets when both are known, else by its words."""
+    if base >= 0 and mark.start >= 0:
+        start, end = mark.start - base, mark.end - base
+        return (start, end) if 0 <= start < end <= len(text) else None
+    if mark.start >= 0:
+        return None  # placed by offset, in another piece of text
+    return find_sentence(text, mark.sentence)
 
 
 def find_sentence(text: str, sentence: str) -> tuple[int, int] | None:
@@ -124,29 +153,49 @@ def mark_id(section_index: int, sentence: str) -> str:
     return f"ev-{section_index}-{digest:x}"
 
 
-def _mark_row(row: str, section_index: int, marks: SectionMarks, placed: set[str]) -> tuple[tuple[Piece, ...], ...]:
+def _mark_table(text: str, base: int, section_index: int, marks: SectionMarks, placed: set[str]) -> tuple[tuple[tuple[Piece, ...], ...], ...]:
+    """A table block's rows (separated by "\n"; ``base``: the block's offset), empty rows left out."""
+    rows, offset = [], base
+    for row in text.split("\n"):
+        if row.strip():
+            rows.append(_mark_row(row, offset, section_index, marks, placed))
+        offset += len(row) + 1
+    return tuple(rows)
+
+
+def _mark_row(row: str, base: int, section_index: int, marks: SectionMarks, placed: set[str]) -> tuple[tuple[Piece, ...], ...]:
     """One table row's cells (separated by " | "); an evidence sentence spanning cells marks every cell."""
     cells = row.split(" | ")
-    for sentence in marks:
-        mark = mark_id(section_index, sentence)
-        found = None if mark in placed else find_sentence(row, sentence)
+    for mark in marks:
+        identifier = mark_id(section_index, mark.sentence)
+        found = None if identifier in placed else _span(row, base, mark)
         if found is None or " | " not in row[found[0] : found[1]]:
             continue
-        placed.add(mark)
+        placed.add(identifier)
         last = len(cells) - 1
         return tuple(
-            (Piece(cell, marked=True, mark_id=mark if i == 0 else "", codes=tuple(marks[sentence]) if i == last else ()),)
+            (Piece(cell, marked=True, mark_id=identifier if i == 0 else "", codes=mark.codes if i == last else ()),)
             for i, cell in enumerate(cells)
         )
-    return tuple(mark_text(cell, section_index, marks, placed) for cell in cells)
+    out, offset = [], base
+    for cell in cells:
+        out.append(mark_text(cell, section_index, marks, placed, base=offset))
+        offset += len(cell) + 3
+    return tuple(out)
 
 
 def _marks_by_section(analysis: Analysis) -> dict[int, SectionMarks]:
-    """Section index -> evidence sentence -> the codes it evidences (in scheme order)."""
-    marks: dict[int, SectionMarks] = {}
+    """Section index -> its evidence sentences with the codes citing them (in scheme order).
+
+    A sentence has one mark per section: where it is first cited, with every code citing it.
+    """
+    found: dict[int, dict[str, tuple[int, int, list[str]]]] = {}
     for result in analysis.criteria:
         for evidence in result.evidence:
-            codes = marks.setdefault(evidence.section, {}).setdefault(evidence.text, [])
+            _, _, codes = found.setdefault(evidence.section, {}).setdefault(evidence.text, (evidence.start, evidence.end, []))
             if result.code not in codes:
                 codes.append(result.code)
-    return marks
+    return {
+        section: tuple(Mark(text, tuple(codes), start, end) for text, (start, end, codes) in by_text.items())
+        for section, by_text in found.items()
+    }

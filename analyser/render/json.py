@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..datamodel import Analysis
+from ..datamodel import Analysis, Evidence
 
 __all__ = ["SCHEMA", "to_document", "to_json"]
 
@@ -58,9 +58,7 @@ def to_document(analysis: Analysis, *, learner: Any = None) -> dict[str, Any]:
                 "sections": list(result.sections),
                 "beyond_limit_only": result.beyond_limit_only,
                 "claimed": result.claimed,
-                "evidence": [
-                    {"section": e.section, "text": e.text, "score": round(e.score, 4)} for e in result.evidence
-                ],
+                "evidence": [_evidence(e) for e in result.evidence],
                 "theme": criteria[result.code].theme,
                 "description": criteria[result.code].description,
             }
@@ -86,3 +84,11 @@ def to_document(analysis: Analysis, *, learner: Any = None) -> dict[str, Any]:
 
 def to_json(analysis: Analysis, *, indent: int | None = 2, learner: Any = None) -> str:
     return json.dumps(to_document(analysis, learner=learner), indent=indent, ensure_ascii=False)
+
+
+def _evidence(evidence: Evidence) -> dict[str, Any]:
+    """One evidence sentence; ``start`` and ``end`` (an extension) only when its place is known."""
+    item: dict[str, Any] = {"section": evidence.section, "text": evidence.text, "score": round(evidence.score, 4)}
+    if evidence.start >= 0:
+        item.update(start=evidence.start, end=evidence.end)
+    return item

@@ -57,7 +57,10 @@ def analysis_from_document(document: dict[str, Any]) -> Analysis:
             sections=tuple(c["sections"]),
             beyond_limit_only=bool(c.get("beyond_limit_only", False)),
             claimed=c.get("claimed"),
-            evidence=tuple(Evidence(e["section"], e["text"], float(e.get("score", 0.0))) for e in c["evidence"]),
+            evidence=tuple(
+                Evidence(e["section"], e["text"], float(e.get("score", 0.0)), int(e.get("start", -1)), int(e.get("end", -1)))
+                for e in c["evidence"]
+            ),
         )
         for c in document["criteria"]
     )
