@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import json
 import subprocess
 import sys
@@ -77,7 +78,7 @@ def test_public_names() -> None:
     assert sorted(embed.__all__) == sorted(
         [
             "BACKENDS", "BACKEND_VARIABLE", "CachedEncoder", "DIMENSIONS", "EncoderBackend", "MODEL_NAME", "MODEL_SHA256",
-            "OnnxEncoder", "TextEncoder", "TorchEncoder", "cache_dir", "load_embedder", "model_path", "onnx_available",
+            "OnnxEncoder", "TextEncoder", "TorchEncoder", "cache_dir", "load_embedder", "model_path", "onnx_available", "prepare_model",
             "onnx_model_path", "select_backend",
         ]
     )
@@ -116,3 +117,22 @@ def test_auto_falls_back_to_torch_without_onnxruntime(monkeypatch: pytest.Monkey
     assert isinstance(load_embedder().backend, TorchEncoder)
     with pytest.raises(AnalyserError, match="KSB_BACKEND=onnx needs onnxruntime and tokenizers; install them or use torch"):
         load_embedder("onnx")
+
+
+def test_prepare_model_exports_in_its_own_process_once(tmp_path: Path) -> None:
+    script = (
+        "import json, sys\n"
+        "from analyser.embed import onnx_model_path, prepare_model\n"
+        "first = prepare_model('onnx')\n"
+        "again = prepare_model('onnx')\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'transformers'))\n"
+        "print(json.dumps([str(first), str(again), str(onnx_model_path()), first.stat().st_size, heavy, prepare_model('torch')]))\n"
+    )
+    env = {**os.environ, "KSB_CACHE_DIR": str(tmp_path / "cache"), "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    first, again, expected, size, heavy, torch_result = json.loads(done.stdout)
+    assert first == again == expected and expected.startswith(str(tmp_path))
+    assert size > 1_000_000  # the exported transformer
+    assert heavy == []  # torch was imported only by the exporting process
+    assert torch_result is None
