@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from analyser.content import COVERED, check_content
+from analyser.content import AREA_FLOORS, AREA_SUPPORT, COVERED, area_rule, check_content
 from analyser.criteria import load_scheme
 from analyser.datamodel import Block, Section
 from analyser.match import embed_sections
@@ -26,21 +26,42 @@ def scheme():
     return replace(load_scheme(), report_areas=("The situation", "Customer feedback", "Quantum chromodynamics"))
 
 
-def test_areas_covered_by_body_sections(scheme, fake_encoder) -> None:
+SITUATION = (
+    "A complaint: a problem; this is what happened and why it mattered. "
+    "A complaint was raised over a problem with a parcel; this is what happened. "
+    "This is what happened: a problem, and why it mattered to her. "
+    "This is what happened and why a problem mattered."
+)
+FEEDBACK = "The customer gave feedback about the service and said how they felt about the outcome."
+
+
+def test_an_area_is_covered_by_enough_close_sentences_not_by_one(scheme, fake_encoder) -> None:
     sections = _sections(
-        ("What happened", "body", "The complaint was about a problem the customer had; this is what happened and why it mattered."),
-        ("Feedback", "body", "The customer gave feedback about the service and said how they felt about the outcome."),
+        ("What happened", "body", SITUATION),
+        ("Feedback", "body", FEEDBACK),
         ("Other", "body", "Nothing relevant in these few words."),
     )
     check = check_content(sections, scheme, fake_encoder, embed_sections(sections, fake_encoder))
     areas = {a.area: a for a in check.areas}
     assert [a.area for a in check.areas] == list(scheme.report_areas)
-    assert areas["The situation"].covered and areas["The situation"].sections[0] == 0
-    assert areas["Customer feedback"].covered and 1 in areas["Customer feedback"].sections
-    assert not areas["Quantum chromodynamics"].covered and areas["Quantum chromodynamics"].sections == ()
+    assert area_rule("The situation") == (AREA_FLOORS["situation"], AREA_SUPPORT) and AREA_SUPPORT > 1
+    situation, feedback, physics = areas["The situation"], areas["Customer feedback"], areas["Quantum chromodynamics"]
+    assert situation.covered and situation.support >= AREA_SUPPORT and situation.sections[0] == 0
+    # One sentence that says it all is not enough: a draft that stops early still names its feedback once.
+    assert not feedback.covered and feedback.support == 1 and feedback.sections == (1,) and feedback.score > 0.9
+    # An area without a paraphrase keeps the one-sentence rule at COVERED.
+    assert area_rule("Quantum chromodynamics") == (COVERED, 1)
+    assert not physics.covered and physics.sections == () and physics.covered == (physics.score >= COVERED)
     assert all(0.0 <= a.score <= 1.0 for a in check.areas)
-    assert all(a.covered == (a.score >= COVERED) for a in check.areas)
-    assert check.as_dict()["missing_areas"] == ["Quantum chromodynamics"]
+    assert check.as_dict()["missing_areas"] == ["Customer feedback", "Quantum chromodynamics"]
+    assert check.as_dict()["areas"][1]["support"] == 1
+
+
+def test_four_close_sentences_anywhere_in_the_body_cover_an_area(scheme, fake_encoder) -> None:
+    sections = _sections(*(("Part", "body", FEEDBACK.replace("service", word)) for word in ("service", "call", "refund", "visit")))
+    check = check_content(sections, scheme, fake_encoder, embed_sections(sections, fake_encoder))
+    feedback = next(a for a in check.areas if a.area == "Customer feedback")
+    assert feedback.covered and feedback.support == 4 and len(feedback.sections) == 3
 
 
 def test_sections_beyond_the_limit_cover_nothing(scheme, fake_encoder) -> None:
