@@ -1,8 +1,9 @@
-"""A project proposal -> its word count and the work-based-project criteria it gives room for.
+"""A project proposal -> its word count, what it commits to, and the criteria it gives room for.
 
 Before writing the report the apprentice writes a short proposal of the project (Highfield:
 "a 200 to 300-word proposal"; a scheme file may set other limits or none). This module counts
-its words against the scheme's limit and compares every sentence with each criterion of the
+its words against the scheme's limit, reads what it commits to (the situation, the planned
+actions, who is involved, what will be measured: :mod:`analyser.commitments`) and compares every sentence with each criterion of the
 scheme's analysed method, in the assessment's own words (its description and guidance notes).
 A criterion whose best sentence comes close is one the proposed project looks likely to *give
 room for*; it says nothing about whether the report will evidence it.
@@ -24,6 +25,7 @@ from typing import Literal
 
 import numpy as np
 
+from .commitments import Commitments, find_commitments
 from .criteria import DEFAULT_SCHEME, load_scheme
 from .datamodel import Document, Scheme
 from .embed import TextEncoder, load_embedder
@@ -78,6 +80,7 @@ class ProposalCheck:
     status: WordStatus
     rule: str
     criteria: tuple[CriterionRoom, ...]
+    commitments: Commitments | None = None
 
     @property
     def likely(self) -> tuple[CriterionRoom, ...]:
@@ -156,6 +159,7 @@ def check_proposal_document(
         status=status,
         rule=rule,
         criteria=tuple(rooms),
+        commitments=find_commitments(document),
     )
 
 

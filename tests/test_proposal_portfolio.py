@@ -135,6 +135,19 @@ def test_proposal_json(runner: CliRunner, proposal_md: Path) -> None:
     for row in document["criteria"]:
         expected = "likely" if row["score"] >= ROOM_LIKELY else "possible" if row["score"] >= ROOM_POSSIBLE else "unclear"
         assert row["room"] == expected
+    commitments = document["commitments"]
+    assert commitments["situation"].startswith("My project will look at the rise in complaints")
+    assert "I plan to map the customer journey from order to delivery and identify where it breaks down between the sales team, the warehouse and our delivery partner." in commitments["actions"]
+    assert any("warehouse and logistics teams" in p for p in commitments["people"])
+    assert commitments["measures"] == [] and commitments["reads_as_done"] is False
+    assert document["advice"] == ["Say how you will measure the results (for example complaint numbers or survey scores, and over what time)."]
+
+
+def test_proposal_text_says_what_it_commits_to(runner: CliRunner, proposal_md: Path) -> None:
+    result = runner.invoke(main, ["proposal", str(proposal_md)])
+    assert result.exit_code == 0, result.output
+    assert "What it commits to" in result.stdout and "Measures   0  (none found)" in result.stdout
+    assert "Before you submit it\n  - Say how you will measure the results" in result.stdout
 
 
 def test_proposal_off_topic_gives_no_room(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import textwrap
 
 from ..proposal import ROOM_LIKELY, ROOM_POSSIBLE, ProposalCheck
 
-__all__ = ["PROPOSAL_SCHEMA", "proposal_to_dict", "proposal_to_json", "proposal_to_text"]
+__all__ = ["PROPOSAL_SCHEMA", "proposal_advice", "proposal_to_dict", "proposal_to_json", "proposal_to_text"]
 
 PROPOSAL_SCHEMA = "ksb-proposal/1"
 
@@ -36,7 +36,29 @@ def proposal_to_dict(check: ProposalCheck) -> dict[str, object]:
             "total": len(check.criteria),
         },
         "thresholds": {"likely": ROOM_LIKELY, "possible": ROOM_POSSIBLE},
+        "commitments": check.commitments.as_dict() if check.commitments is not None else None,
+        "advice": proposal_advice(check),
     }
+
+
+def proposal_advice(check: ProposalCheck) -> list[str]:
+    """What the proposal does not yet say, in the order an assessor would ask (empty when nothing is missing)."""
+    commitments = check.commitments
+    if commitments is None:
+        return []
+    advice = []
+    if not commitments.actions:
+        advice.append("Say what you will do: no planned actions were found (\"I will ...\").")
+    elif commitments.reads_as_done:
+        advice.append(
+            f"{commitments.past_tense_actions} of {len(commitments.actions)} actions are written as already done; "
+            "a proposal says what you will do."
+        )
+    if not commitments.people:
+        advice.append("Name who is involved: the customer, and the teams or people you will work with.")
+    if not commitments.measures:
+        advice.append("Say how you will measure the results (for example complaint numbers or survey scores, and over what time).")
+    return advice
 
 
 def proposal_to_json(check: ProposalCheck, *, indent: int | None = 2) -> str:
@@ -54,8 +76,30 @@ def _limit_text(check: ProposalCheck) -> str:
     return f"{check.status} the minimum of {check.minimum:,}"
 
 
+def _commitment_lines(check: ProposalCheck) -> list[str]:
+    """What the proposal commits to, each kind with its first sentences, then what it does not yet say."""
+    commitments = check.commitments
+    if commitments is None:
+        return []
+
+    def shown(text: str) -> str:
+        return textwrap.shorten(text, width=92, placeholder="…")
+
+    lines = ["", "What it commits to"]
+    lines.append(f"  Situation  {shown(commitments.situation) if commitments.situation else '(not found)'}")
+    for title, items in (("Actions", commitments.actions), ("People", commitments.people), ("Measures", commitments.measures)):
+        lines.append(f"  {title:<10} {len(items)}" + ("" if items else "  (none found)"))
+        lines += [f"    - {shown(item)}" for item in items[:4]]
+        if len(items) > 4:
+            lines.append(f"    … and {len(items) - 4} more")
+    advice = proposal_advice(check)
+    if advice:
+        lines += ["", "Before you submit it"] + [f"  - {line}" for line in advice]
+    return lines
+
+
 def proposal_to_text(check: ProposalCheck) -> str:
-    """A terminal summary: words against the limit, then the criteria by how much room the project seems to give."""
+    """A terminal summary: words against the limit, what it commits to, then the criteria by the room the project seems to give."""
     scheme = check.scheme
     lines = [
         f"{check.path.name}  ·  project proposal  ·  {scheme.standard} {scheme.analysed_method}  ·  scheme {scheme.id}",
@@ -63,6 +107,7 @@ def proposal_to_text(check: ProposalCheck) -> str:
         f"Words  {check.words:,}  ({_limit_text(check)})",
         f"       {check.rule}",
     ]
+    lines += _commitment_lines(check)
     groups = (
         ("likely", "Room for: the proposed project looks likely to give room for"),
         ("possible", "Possible room: the proposal touches on"),

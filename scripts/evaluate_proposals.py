@@ -1,0 +1,87 @@
+"""Measure ``ksb proposal`` on the labelled proposals of eval/proposals (issue 14).
+
+Usage: python scripts/evaluate_proposals.py [--folder eval/proposals] [--show]
+
+Two things are measured. **Commitments** (analyser.commitments): for each kind (situation, actions,
+people, measures), recall is the share of the labelled quotes found in a unit of that kind (one
+contains the other, whitespace and case aside), precision the share of units that hold or sit
+inside a labelled quote of that kind. **Room** (analyser.proposal): precision and recall of the
+criteria given room ("likely" or "possible") against the labels' ``room_for``. The rules were
+written while reading these proposals, so the figures are in-sample.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analyser.commitments import find_commitments  # noqa: E402
+from analyser.embed import load_embedder  # noqa: E402
+from analyser.extract import extract_document  # noqa: E402
+from analyser.proposal import check_proposal_document  # noqa: E402
+
+KINDS = ("situation", "actions", "people", "measures")
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w%£$€ ]+", " ", text.lower()).split())
+
+
+def _matches(a: str, b: str) -> bool:
+    a, b = _norm(a), _norm(b)
+    return bool(a) and bool(b) and (a in b or b in a)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--folder", type=Path, default=ROOT / "eval" / "proposals")
+    parser.add_argument("--show", action="store_true", help="print what was missed and what was extra")
+    args = parser.parse_args()
+    encoder = load_embedder()
+    found = {k: [0, 0, 0, 0] for k in KINDS}  # gold found, gold total, units right, units total
+    room = [0, 0, 0]  # tp, fp, fn
+    for directory in sorted(p for p in args.folder.iterdir() if (p / "labels.json").is_file()):
+        labels = json.loads((directory / "labels.json").read_text())
+        document = extract_document(directory / "proposal.md")
+        commitments = find_commitments(document)
+        for kind in KINDS:
+            gold = labels["commits"][kind]
+            gold = [gold] if isinstance(gold, str) else list(gold)
+            units = getattr(commitments, kind)
+            units = [units] if isinstance(units, str) else list(units)
+            hit = [q for q in gold if any(_matches(q, u) for u in units)]
+            right = [u for u in units if any(_matches(q, u) for q in gold)]
+            found[kind][0] += len(hit)
+            found[kind][1] += len(gold)
+            found[kind][2] += len(right)
+            found[kind][3] += len(units)
+            if args.show:
+                for q in gold:
+                    if q not in hit:
+                        print(f"{directory.name} {kind} missed: {q[:100]}")
+                for u in units:
+                    if u not in right:
+                        print(f"{directory.name} {kind} extra:  {u[:100]}")
+        check = check_proposal_document(document, encoder=encoder)
+        predicted = {c.code for c in check.criteria if c.room in ("likely", "possible")}
+        wanted = {r["code"] for r in labels["room_for"]}
+        room[0] += len(predicted & wanted)
+        room[1] += len(predicted - wanted)
+        room[2] += len(wanted - predicted)
+    print("kind | labelled quotes found (recall) | units holding a labelled quote (precision)")
+    for kind, (hit, gold, right, units) in found.items():
+        print(f"{kind} | {hit}/{gold} = {hit / max(gold, 1):.2f} | {right}/{units} = {right / max(units, 1):.2f}")
+    tp, fp, fn = room
+    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+    print(f"room for: precision {precision:.2f}, recall {recall:.2f}, F1 {f1:.2f} ({tp} right, {fp} extra, {fn} missed)")
+
+
+if __name__ == "__main__":
+    main()
