@@ -5,16 +5,18 @@ from __future__ import annotations
 import copy
 import json
 import sqlite3
-import time
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from click.testing import CliRunner
 
 from analyser.cli import main
 from analyser.errors import WorkspaceError
 from analyser.learners import LearnerInfo, learner_for, read_roster
 from analyser.workspace import Workspace, add_user, learner_history, verify_user
+from postgres_server import postgres_server  # noqa: F401 - a fixture
 
 SAMPLE_MD = Path(__file__).resolve().parent.parent / "samples" / "sample-report.md"
 
@@ -41,9 +43,13 @@ def document(sha: str = "a" * 64, *, k12_evidence: str | None = "We mapped the j
     }
 
 
-@pytest.fixture()
-def workspace(tmp_path: Path) -> Workspace:
-    return Workspace.open(tmp_path / "cohort.ksb")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def workspace(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:
+    """The same store tests on the default SQLite file and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return Workspace.open(tmp_path / "cohort.ksb")
+    server = request.getfixturevalue("postgres_server")
+    return Workspace.open(server.create_database(f"ws_{uuid.uuid4().hex[:12]}"))
 
 
 def test_created_and_migrated_on_first_use(tmp_path: Path) -> None:
@@ -123,14 +129,13 @@ def test_unknown_learner_code_section_or_action(workspace: Workspace, learner, c
         workspace.decide(learner, code, action, section=section)
 
 
-def test_recording_a_decision_is_fast_with_500_learners(workspace: Workspace) -> None:
+def test_a_decision_among_500_learners_lands_on_its_learner_only(workspace: Workspace) -> None:
+    """The 50 ms budget for this is measured by scripts/bench_workspace.py, not here."""
     for number in range(500):
         workspace.record(document(f"{number:064d}"), LearnerInfo(f"Learner {number:03d}"))
-    started = time.perf_counter()
-    for _ in range(5):
-        workspace.decide("Learner 250", "K1.1", "confirm")
-    # The measured budget is 50 ms; the assertion leaves room for a busy CI machine.
-    assert (time.perf_counter() - started) / 5 < 0.5
+    assert workspace.decide("Learner 250", "K1.1", "confirm", comment="seen") == 1
+    assert [(d["code"], d["decision"], d["comment"]) for d in workspace.decisions("Learner 250")] == [("K1.1", "confirm", "seen")]
+    assert workspace.decisions("Learner 249") == [] and workspace.decisions("Learner 251") == []
 
 
 def test_users_store_only_an_argon2_hash(workspace: Workspace, tmp_path: Path) -> None:
@@ -138,8 +143,12 @@ def test_users_store_only_an_argon2_hash(workspace: Workspace, tmp_path: Path) -
     assert verify_user(workspace, "Sam Tutor", "correct horse battery") == "tutor"
     assert verify_user(workspace, "Sam Tutor", "wrong password!") is None
     assert verify_user(workspace, "Nobody", "correct horse battery") is None
-    raw = (tmp_path / "cohort.ksb").read_bytes()
-    assert b"correct horse battery" not in raw
+    with workspace.engine.connect() as connection:
+        stored = [tuple(row) for row in connection.execute(text("select name, password_hash from users"))]
+    assert len(stored) == 1 and stored[0][0] == "Sam Tutor" and stored[0][1].startswith("$argon2")
+    assert "correct horse battery" not in stored[0][1]
+    if workspace.engine.dialect.name == "sqlite":
+        assert b"correct horse battery" not in (tmp_path / "cohort.ksb").read_bytes()
     with pytest.raises(WorkspaceError, match="too short"):
         add_user(workspace, "Sam Tutor", "short")
 
@@ -157,9 +166,14 @@ def test_learner_from_roster_then_folder_then_stem(tmp_path: Path) -> None:
     assert learner_for(tmp_path / "other.docx", roster=rows, roots=(cohort,)).name == "other"
 
 
-def test_cli_analyse_review_history(tmp_path: Path) -> None:
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_cli_analyse_review_history(request: pytest.FixtureRequest, tmp_path: Path, database: str) -> None:
     runner = CliRunner()
-    ws = str(tmp_path / "w.ksb")
+    if database == "sqlite":
+        ws = str(tmp_path / "w.ksb")
+    else:
+        ws = request.getfixturevalue("postgres_server").create_database(f"cli_{uuid.uuid4().hex[:12]}")
+        assert ws.startswith("postgresql://")
     done = runner.invoke(main, ["analyse", str(SAMPLE_MD), "--workspace", ws, "--learner", "Aisha Khan", "--format", "json"])
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)["learner"]["name"] == "Aisha Khan"

@@ -32,10 +32,17 @@ _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def workspace_url(target: str | Path) -> str:
-    """A database URL for a path (a SQLite file) or a URL given as it is."""
+    """A database URL for a path (a SQLite file) or a URL given as it is.
+
+    ``postgres://`` and ``postgresql://`` URLs use the psycopg (3) driver (``pip install
+    'ksb-analyser[postgres]'``) unless they name another (``postgresql+psycopg2://``).
+    """
     text = str(target)
     if "://" in text:
-        return text.replace("postgres://", "postgresql://", 1)
+        scheme, rest = text.split("://", 1)
+        if scheme in ("postgres", "postgresql"):
+            return f"postgresql+psycopg://{rest}"
+        return text
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
@@ -64,7 +71,13 @@ class Workspace:
                 raise WorkspaceError(f"the folder {folder} does not exist; create it or choose another workspace path")
         try:
             engine = create_engine(url)
-        except (SQLAlchemyError, ImportError, ValueError) as err:
+        except ImportError as err:
+            if url.startswith("postgresql"):
+                raise WorkspaceError(
+                    "a PostgreSQL workspace needs the psycopg driver: pip install 'ksb-analyser[postgres]'"
+                ) from err
+            raise WorkspaceError(f"cannot use the workspace {_shown(url)} ({type(err).__name__}); check the path or URL") from err
+        except (SQLAlchemyError, ValueError) as err:
             raise WorkspaceError(f"cannot use the workspace {_shown(url)} ({type(err).__name__}); check the path or URL") from err
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
