@@ -97,6 +97,17 @@ def test_decisions_carry_over_while_their_evidence_is_there(workspace: Workspace
     assert history["schema"] == "ksb-history/1"
 
 
+def test_a_rejection_made_on_no_evidence_is_flagged_once_evidence_appears(workspace: Workspace) -> None:
+    workspace.record(document(k12_evidence=None), LearnerInfo("Aisha Khan"))  # K1.2 a gap, no evidence
+    workspace.decide("Aisha Khan", "K1.2", "reject", comment="nothing on recommendations yet")
+    workspace.record(document("b" * 64, k12_evidence=None), LearnerInfo("Aisha Khan"))  # still none
+    workspace.record(document("c" * 64, k12_evidence="I recommended a new returns process."), LearnerInfo("Aisha Khan"))
+    drafts = learner_history(workspace, "Aisha Khan")["drafts"]
+    assert drafts[1]["criteria"]["K1.2"]["carried_over"] is True
+    assert drafts[2]["criteria"]["K1.2"]["changed_since_confirmed"] is True  # new evidence: look again
+    assert drafts[2]["criteria"]["K1.2"]["carried_over"] is False
+
+
 def test_a_section_credited_instead_carries_over_by_heading(workspace: Workspace) -> None:
     workspace.record(document(), LearnerInfo("Aisha Khan"))
     workspace.decide("Aisha Khan", "K1.1", "confirm", section=2)

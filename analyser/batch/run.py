@@ -180,11 +180,13 @@ def run_batch(
         path = files[index]
         output = outdir / names[path]
         if isinstance(result, Analysed):
+            # The workspace first: a report whose JSON is on disk is always recorded (a batch killed in
+            # between analyses it again on --resume, and the same file is not a new draft).
+            drafts.done(index, result.document)
             write_atomic(output, utf8_text(json.dumps(result.document, indent=2, ensure_ascii=False) + "\n"))
             if result.page is not None:
                 write_atomic(output.with_suffix(".html"), utf8_text(result.page))
             figures[index] = result.figures
-            drafts.done(index, result.document)
             record(index, ReportOutcome(path=path, output=output, document=result.document))
         else:
             drafts.done(index, None)

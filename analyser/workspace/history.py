@@ -32,8 +32,9 @@ def _still_there(decision: dict[str, Any], document: dict[str, Any], code: str) 
     if decision["section"] is not None and decision["section_heading"] is not None:
         headings = {_norm(s["heading"]) for s in document["sections"] if s["part"] == "body"}
         return _norm(decision["section_heading"]) in headings
-    if not then and criterion["status"] == "evidenced":  # decided on no evidence; still evidenced
-        return True
+    if not then:  # decided on no evidence: a confirmation stands while it is evidenced, a rejection while it is not
+        evidenced = criterion["status"] == "evidenced"
+        return evidenced if decision["decision"] == "confirm" else not evidenced
     return False
 
 
