@@ -11,6 +11,7 @@ statuses and evidence. The package, one module per concept:
     features    the named pair features (FEATURES, FEATURE_NAMES)
     pairs       a report's sections embedded once and scored against every criterion (PairTable)
     model       the learned model and its file format ksb-matcher/1 (MatchModel, Thresholds)
+    recognise   a scheme's criteria that are the trained scheme's in the same words (lent its material)
     decide      statuses, evidence, the marking-limit rule
 """
 
@@ -20,11 +21,13 @@ import numpy as np
 
 from ..datamodel import CriterionResult, Scheme, Section, Suggestion
 from ..embed import TextEncoder
+from ..errors import AnalyserError
 from .decide import criterion_probabilities, decide
 from .features import FEATURE_NAMES, FEATURES, Feature, SentenceScores
 from .index import BankRow, CriteriaIndex, build_index, load_evidence_bank
 from .model import MODEL_SCHEMA, MatchModel, Thresholds, default_model_path
 from .pairs import PairTable, SectionVectors, compute_pair_table, embed_sections
+from .recognise import recognised_twins, with_twins
 from .sentences import SectionUnits, document_sentences, section_units, split_sentences
 from .similarity import CriterionTexts, score_criteria
 
@@ -64,6 +67,7 @@ class Matcher:
         self.model = model
         self.bank = bank
         self._indexes: dict[str, CriteriaIndex] = {}
+        self._prepared: dict[tuple[Scheme, int], Scheme] = {}
 
     def _model(self) -> MatchModel:
         if self.model is None:
@@ -71,7 +75,7 @@ class Matcher:
         return self.model
 
     def index_for(self, scheme: Scheme, encoder: TextEncoder) -> CriteriaIndex:
-        key = f"{scheme.id}:{id(encoder)}"
+        key = f"{scheme.id}:{scheme.cross_reference}:{len(scheme.same_as)}:{id(encoder)}"
         if key not in self._indexes:
             if self.bank is None:
                 self.bank = load_evidence_bank()
@@ -86,6 +90,27 @@ class Matcher:
         if not has_prototypes and not in_bank and model.generic is not None:
             return model.generic
         return model
+
+    def prepared(self, scheme: Scheme, encoder: TextEncoder) -> Scheme:
+        """The scheme as matched: a scheme without matching material of its own, whose criteria are the
+        trained scheme's in the same words, lends them their twins' (:mod:`.recognise`)."""
+        if scheme.has_prototypes or scheme.same_as:
+            return scheme
+        reference_id = self._model().card.get("scheme")
+        if not isinstance(reference_id, str) or reference_id == scheme.id:
+            return scheme
+        key = (scheme, id(encoder))
+        if key not in self._prepared:
+            from ..criteria import load_scheme
+
+            try:
+                reference = load_scheme(reference_id)
+            except AnalyserError:  # the trained scheme is not installed: nothing to lend
+                self._prepared[key] = scheme
+                return scheme
+            twins = recognised_twins(scheme, reference, encoder)
+            self._prepared[key] = with_twins(scheme, reference, twins) if twins else scheme
+        return self._prepared[key]
 
     def _same_as(self, scheme: Scheme) -> dict[str, str]:
         """This scheme's codes -> the model's own codes with the same criterion text (``same_as``), if any."""
@@ -102,13 +127,16 @@ class Matcher:
         rows_by_code: dict[str, list[BankRow]] = {}
         for row in bank:
             rows_by_code.setdefault(row[0], []).append(row)
-        copied = [(code, text, source) for code, other in same_as.items() for _, text, source in rows_by_code.get(other, [])]
+        copied = [
+            (code, text, source) for code, other in same_as.items() if code != other for _, text, source in rows_by_code.get(other, [])
+        ]
         return bank + copied
 
     def match(
         self, sections: tuple[Section, ...], scheme: Scheme, encoder: TextEncoder, *, embedded: SectionVectors | None = None
     ) -> tuple[dict[int, tuple[Suggestion, ...]], tuple[CriterionResult, ...]]:
         """Suggestions per body section and a result per criterion (``embedded``: sentences already embedded)."""
+        scheme = self.prepared(scheme, encoder)
         model = self._model_for(scheme)
         index = self.index_for(scheme, encoder)
         table = compute_pair_table(sections, index, encoder, embedded=embedded)
