@@ -11,6 +11,7 @@ statuses and evidence. The package, one module per concept:
     features    the named pair features (FEATURES, FEATURE_NAMES)
     pairs       a report's sections embedded once and scored against every criterion (PairTable)
     model       the learned model and its file format ksb-matcher/1 (MatchModel, Thresholds)
+    calibration the generic model's scores on other schemes, on the trained model's scale
     recognise   a scheme's criteria that are the trained scheme's in the same words (lent its material)
     decide      statuses, evidence, the marking-limit rule
 """
@@ -22,6 +23,7 @@ import numpy as np
 from ..datamodel import CriterionResult, Scheme, Section, Suggestion
 from ..embed import TextEncoder
 from ..errors import AnalyserError
+from .calibration import Calibration, load_calibration
 from .decide import criterion_probabilities, decide
 from .features import FEATURE_NAMES, FEATURES, Feature, SentenceScores
 from .index import BankRow, CriteriaIndex, build_index, load_evidence_bank
@@ -36,6 +38,7 @@ __all__ = [
     "FEATURE_NAMES",
     "MODEL_SCHEMA",
     "BankRow",
+    "Calibration",
     "CriteriaIndex",
     "CriterionTexts",
     "Feature",
@@ -60,12 +63,17 @@ __all__ = [
 ]
 
 
+_UNSET = object()  # the calibration file not read yet
+
+
 class Matcher:
     """Scores a report's body sections against a scheme's analysed criteria."""
 
-    def __init__(self, model: MatchModel | None = None, *, bank: list[BankRow] | None = None) -> None:
+    def __init__(self, model: MatchModel | None = None, *, bank: list[BankRow] | None = None, calibration: "Calibration | None | object" = None) -> None:
+        """``calibration``: the generic model's (default: models/generic-calibration.json when ``model`` is the shipped one; None: none)."""
         self.model = model
         self.bank = bank
+        self.calibration = _UNSET if model is None and calibration is None else calibration
         self._indexes: dict[str, CriteriaIndex] = {}
         self._prepared: dict[tuple[Scheme, int], Scheme] = {}
 
@@ -118,19 +126,31 @@ class Matcher:
             return {}
         return dict(scheme.same_as)
 
+    def _trained_scheme(self) -> str | None:
+        scheme = self._model().card.get("scheme")
+        return scheme if isinstance(scheme, str) else None
+
     def _bank_for(self, scheme: Scheme) -> list[BankRow]:
-        """The evidence bank, with the rows of a cross-referenced criterion copied to this scheme's code."""
-        bank = self.bank or []
-        same_as = self._same_as(scheme)
-        if not same_as:
+        """The evidence bank for this scheme: the trained scheme's own, or the rows of each ``same_as`` twin under
+        this scheme's code. Another scheme's criterion that merely shares a code (ST0072's K1.1) gets none."""
+        if self.bank is None:
+            self.bank = load_evidence_bank()
+        bank = self.bank
+        if scheme.id == self._trained_scheme():
             return bank
+        same_as = self._same_as(scheme)
         rows_by_code: dict[str, list[BankRow]] = {}
         for row in bank:
             rows_by_code.setdefault(row[0], []).append(row)
-        copied = [
-            (code, text, source) for code, other in same_as.items() if code != other for _, text, source in rows_by_code.get(other, [])
-        ]
-        return bank + copied
+        return [(code, text, source) for code, other in same_as.items() for _, text, source in rows_by_code.get(other, [])]
+
+    def _model_codes(self, scheme: Scheme, codes: tuple[str, ...]) -> tuple[str, ...]:
+        """The codes whose learned bias each criterion takes: its own in the trained scheme, its twin's elsewhere,
+        none for a criterion without one."""
+        if scheme.id == self._trained_scheme():
+            return codes
+        same_as = self._same_as(scheme)
+        return tuple(same_as.get(code, f"{scheme.id}:{code}") for code in codes)
 
     def match(
         self, sections: tuple[Section, ...], scheme: Scheme, encoder: TextEncoder, *, embedded: SectionVectors | None = None
@@ -140,10 +160,18 @@ class Matcher:
         model = self._model_for(scheme)
         index = self.index_for(scheme, encoder)
         table = compute_pair_table(sections, index, encoder, embedded=embedded)
-        same_as = self._same_as(scheme)
-        model_codes = tuple(same_as.get(code, code) for code in table.codes)  # a same_as criterion takes its twin's bias
+        model_codes = self._model_codes(scheme, table.codes)  # a same_as criterion takes its twin's bias
         probabilities = model.predict(table.features.astype(np.float64), model_codes) if len(table.codes) else np.zeros(0)
-        return decide(sections, scheme, table, probabilities, model.thresholds)
+        thresholds = model.thresholds
+        calibration = self._calibration() if model is self._model().generic else None
+        if calibration is not None:  # the generic model's scores on the trained model's scale
+            probabilities, thresholds = calibration.rescale(probabilities), calibration.thresholds()
+        return decide(sections, scheme, table, probabilities, thresholds)
+
+    def _calibration(self) -> Calibration | None:
+        if self.calibration is _UNSET:
+            self.calibration = load_calibration(self._model().thresholds)
+        return self.calibration  # type: ignore[return-value]
 
     decide = staticmethod(decide)  # Matcher.decide(sections, scheme, table, probabilities, thresholds), as before
 
