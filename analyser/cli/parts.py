@@ -17,12 +17,13 @@ from .group import CONTEXT, _emit, _limit_options, _reported, _settings, main
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file instead of stdout.")
 @_limit_options
 def proposal(path: Path, scheme: str, limit: int | None, fmt: str, output: Path | None, max_file_mb: float, max_pages: int) -> None:
-    """Check a project proposal: its words against the limit and the criteria it gives room for.
+    """Check a project proposal: its words, what it commits to, and the criteria it gives room for.
 
     Highfield asks for a 200-300-word proposal; a scheme may set another limit or none, and
-    --limit sets one. The criteria are those of the scheme's analysed method (the work-based
-    project); "room for" means the proposal's wording points at the criterion, not that the
-    report will evidence it.
+    --limit sets one. It lists what the proposal commits to (the situation, the planned
+    actions, who is involved, what will be measured) and what it does not yet say. The
+    criteria are those of the scheme's analysed method (the work-based project); "room for"
+    means the proposal's wording points at the criterion, not that the report will evidence it.
 
     \b
     Examples:
