@@ -68,11 +68,6 @@ _PEOPLE = re.compile(
 )
 # A plan about the report itself, not the project ("I will include evidence in the annex").
 _ABOUT_THE_REPORT = re.compile(r"\b(annex\w*|appendix|appendices|[\d,]+\s+words|word count|the criteria)\b", re.I)
-_MEASURE = re.compile(
-    r"\b(measur\w*|metrics?|kpis?|surveys?|scores?|nps|csat|satisfaction|rates?|number of|how many|percentage|"
-    r"figures|track\w*|monitor\w*|before and after|within target|repeat|fewer|reduc\w*|increas\w*|compare)\b|\d+\s?%",
-    re.I,
-)
 _PROBLEM = re.compile(
     r"\b(project is about|challenge|problem|complain\w*|issue|waited|failed|went wrong|delay\w*|missed|damaged|"
     r"frozen|not working|broken|lost|late)\b",

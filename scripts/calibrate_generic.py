@@ -26,7 +26,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyser.criteria import load_scheme  # noqa: E402
 from analyser.match import MatchModel, Matcher, compute_pair_table, criterion_probabilities  # noqa: E402
 from analyser.match.calibration import save_calibration  # noqa: E402
 from analyser.match.model import Thresholds  # noqa: E402
