@@ -205,7 +205,7 @@ def found_section(found: list[tuple[str, str, str, str]]) -> list[str]:
     counts = {bug.id: sum(1 for f in found if f[3] == bug.id) for bug in BUGS}
     lines = ["", "## Found", "",
              f"{len(found)} failures in this run, {sum(1 for f in found if f[3])} of them explained by the bugs below "
-             "(tests/fuzz/bugs.py; the quick tests mark them `xfail(strict=True)`); the bugs found and fixed so far are under "Fixed" above.", ""]
+             "(tests/fuzz/bugs.py; the quick tests mark them `xfail(strict=True)`); the bugs found and fixed so far are under \"Fixed\" above.", ""]
     for bug in BUGS:
         if bug.issue_item.isdigit():
             item = f" (issue 16, item {bug.issue_item})"
