@@ -6,8 +6,9 @@ Two things are measured. **Commitments** (analyser.commitments): for each kind (
 people, measures), recall is the share of the labelled quotes found in a unit of that kind (one
 contains the other, whitespace and case aside), precision the share of units that hold or sit
 inside a labelled quote of that kind. **Room** (analyser.proposal): precision and recall of the
-criteria given room ("likely" or "possible") against the labels' ``room_for``. The rules were
-written while reading these proposals, so the figures are in-sample.
+criteria given room ("likely" or "possible") against the labels' ``room_for``. Figures are printed per
+set: p01-p13 were read while the rules were written (in-sample); p14-p21 (``"set": "held-out"``)
+were written afterwards, by a writer who did not see the rules.
 """
 
 from __future__ import annotations
@@ -44,10 +45,10 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print what was missed and what was extra")
     args = parser.parse_args()
     encoder = load_embedder()
-    found = {k: [0, 0, 0, 0] for k in KINDS}  # gold found, gold total, units right, units total
-    room = [0, 0, 0]  # tp, fp, fn
+    by_set: dict[str, tuple[dict[str, list[int]], list[int]]] = {}
     for directory in sorted(p for p in args.folder.iterdir() if (p / "labels.json").is_file()):
         labels = json.loads((directory / "labels.json").read_text())
+        found, room = by_set.setdefault(labels.get("set", "in-sample"), ({k: [0, 0, 0, 0] for k in KINDS}, [0, 0, 0]))
         document = extract_document(directory / "proposal.md")
         commitments = find_commitments(document)
         for kind in KINDS:
@@ -57,10 +58,8 @@ def main() -> None:
             units = [units] if isinstance(units, str) else list(units)
             hit = [q for q in gold if any(_matches(q, u) for u in units)]
             right = [u for u in units if any(_matches(q, u) for q in gold)]
-            found[kind][0] += len(hit)
-            found[kind][1] += len(gold)
-            found[kind][2] += len(right)
-            found[kind][3] += len(units)
+            for position, value in enumerate((len(hit), len(gold), len(right), len(units))):
+                found[kind][position] += value
             if args.show:
                 for q in gold:
                     if q not in hit:
@@ -74,13 +73,14 @@ def main() -> None:
         room[0] += len(predicted & wanted)
         room[1] += len(predicted - wanted)
         room[2] += len(wanted - predicted)
-    print("kind | labelled quotes found (recall) | units holding a labelled quote (precision)")
-    for kind, (hit, gold, right, units) in found.items():
-        print(f"{kind} | {hit}/{gold} = {hit / max(gold, 1):.2f} | {right}/{units} = {right / max(units, 1):.2f}")
-    tp, fp, fn = room
-    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-    f1 = 2 * precision * recall / max(precision + recall, 1e-9)
-    print(f"room for: precision {precision:.2f}, recall {recall:.2f}, F1 {f1:.2f} ({tp} right, {fp} extra, {fn} missed)")
+    for name, (found, room) in by_set.items():
+        print(f"\n{name}: kind | labelled quotes found (recall) | units holding a labelled quote (precision)")
+        for kind, (hit, gold, right, units) in found.items():
+            print(f"{kind} | {hit}/{gold} = {hit / max(gold, 1):.2f} | {right}/{units} = {right / max(units, 1):.2f}")
+        tp, fp, fn = room
+        precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+        f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+        print(f"room for: precision {precision:.2f}, recall {recall:.2f}, F1 {f1:.2f} ({tp} right, {fp} extra, {fn} missed)")
 
 
 if __name__ == "__main__":

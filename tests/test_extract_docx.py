@@ -583,3 +583,18 @@ def test_a_broken_main_document_part_is_still_damaged(tmp_path: Path, broken: di
     damaged = _rezipped(save(doc, tmp_path / "good.docx"), tmp_path / "broken.docx", **broken)
     with pytest.raises(InputError, match=r"damaged \.docx"):
         extract_docx(damaged)
+
+
+def test_a_styled_title_and_styled_appendices_leave_the_bold_sections_as_headings(tmp_path: Path) -> None:
+    doc = new_document()
+    doc.add_heading("Report title", level=1)
+    add_text(doc, ("Introduction", BOLD))
+    add_text(doc, "I answer complaints for a regional parcel carrier and this report is about one of them. " * 3)
+    add_text(doc, ("What I did", BOLD))
+    add_text(doc, "I called the customer, checked the depot records and arranged a timed redelivery for her. " * 3)
+    doc.add_heading("Appendix A - emails", level=2)
+    add_text(doc, "Emails.")
+    doc.add_heading("Appendix B - survey", level=2)
+    add_text(doc, "Survey.")
+    document = extract_docx(save(doc, tmp_path / "bold-sections.docx"))
+    assert [text for _, text in headings(document)] == ["Report title", "Introduction", "What I did", "Appendix A - emails", "Appendix B - survey"]

@@ -595,3 +595,13 @@ def test_bold_lines_are_headings_below_the_title_when_nothing_else_marks_the_str
 
     blocks = parse_markdown("# Title\n\n**Introduction**\n\nSome text here.\n\n**What I did**\n\nMore text.\n")
     assert [(b.text, b.level) for b in blocks if b.kind == "heading"] == [("Title", 1), ("Introduction", 2), ("What I did", 2)]
+
+
+def test_a_title_and_appendix_headings_leave_the_bold_lines_as_the_body_structure() -> None:
+    blocks = parse_markdown(
+        "# Report title\n\n**Introduction**\n\nText.\n\n**What I did**\n\nMore text.\n\n## Appendix A\n\nEmails.\n\n## Appendix B\n\nSurvey.\n"
+    )
+    assert [(b.kind, b.level, b.text) for b in blocks if b.kind == "heading"] == [
+        ("heading", 1, "Report title"), ("heading", 2, "Introduction"), ("heading", 2, "What I did"),
+        ("heading", 2, "Appendix A"), ("heading", 2, "Appendix B"),
+    ]

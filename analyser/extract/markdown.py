@@ -38,6 +38,7 @@ from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
 from ..datamodel import Block
+from .structure import structures_the_body
 
 __all__ = ["parse_markdown"]
 
@@ -67,12 +68,13 @@ def parse_markdown(text: str) -> list[Block]:
 def _rank_bold_lines(blocks: list[Block]) -> list[Block]:
     """Wholly bold lines are headings only where nothing better marks the structure, and never outrank their heading.
 
-    With two or more real headings (``#`` or setext) the document's structure is in them, as a .docx's
-    is in its heading styles: a bold line is then an emphasised paragraph. Otherwise it is a heading one
-    level below the heading it sits under (the title, if any).
+    Where real headings (``#`` or setext) structure the body (:func:`..structure.structures_the_body`:
+    two or more besides a title and the appendices), the structure is in them, as a .docx's is in its
+    heading styles: a bold line is then an emphasised paragraph. Otherwise it is a heading one level
+    below the heading it sits under (the title, if any).
     """
-    real = [block for block in blocks if block.kind == "heading" and block.style != "md:bold-line"]
-    if len(real) >= 2:
+    real = [(block.level, block.text) for block in blocks if block.kind == "heading" and block.style != "md:bold-line"]
+    if structures_the_body(real):
         return [
             Block(text=block.text, kind="paragraph", style="md:bold-paragraph") if block.style == "md:bold-line" else block
             for block in blocks

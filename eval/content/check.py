@@ -20,13 +20,19 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from analyser.extract.text import _clean_inline, extract_text  # noqa: E402
+from analyser.extract.text import extract_text  # noqa: E402
 from analyser.segment import segment_document  # noqa: E402
 from analyser.wordcount import count_section_words, count_words  # noqa: E402
 
 AREAS = ["situation", "actions", "solutions", "recommendations", "feedback", "responsibilities", "results"]
 KINDS = {"complete", "truncated", "not_report"}
 problems: list[str] = []
+
+
+def _clean_inline(text: str) -> str:
+    """Markdown inline markup as the extractor reads it: links to their text, emphasis and code marks dropped."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"(\*\*|__|\*|`)", "", text)
 
 
 def norm(text: str) -> str:

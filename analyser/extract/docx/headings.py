@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from ...datamodel import Block, BlockKind
 from ..settings import DocxSettings
+from ..structure import structures_the_body
 
 __all__ = ["Item", "Paragraph", "decide_headings", "heading_number"]
 
@@ -105,13 +106,10 @@ def _body_size(paragraphs: list[Paragraph]) -> float | None:
 def _uses_heading_styles(paragraphs: list[Paragraph]) -> bool:
     """Whether the author structured the document with heading styles.
 
-    A single styled title does not count: many authors style only the title and make
-    section headings bold by hand.
+    A styled title and styled appendices do not count: many authors style only those and make
+    section headings bold by hand (:func:`...structure.structures_the_body`).
     """
-    levels = [p.level for p in paragraphs if p.level is not None]
-    if levels and levels[0] == 1:
-        levels = levels[1:]
-    return len(levels) >= 2
+    return structures_the_body([(p.level, p.text) for p in paragraphs if p.level is not None])
 
 
 def _visual_signature(
