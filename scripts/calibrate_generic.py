@@ -83,7 +83,8 @@ def _f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / max(2 * tp + fp + fn, 1)
 
 
-def document_figures(docs: list[Doc], t: Thresholds) -> dict[str, float]:
+def _counts(docs: list[Doc], t: Thresholds) -> tuple[int, int, int, int, int]:
+    """(true positives, false positives, false negatives, sent to review, criteria) of `evidenced` at ``t``."""
     tp = fp = fn = review = total = 0
     for doc in docs:
         for p, credited in doc.criteria:
@@ -93,7 +94,15 @@ def document_figures(docs: list[Doc], t: Thresholds) -> dict[str, float]:
             tp += int(evidenced and credited)
             fp += int(evidenced and not credited)
             fn += int(not evidenced and credited)
+    return tp, fp, fn, review, total
+
+
+def _figures(tp: int, fp: int, fn: int, review: int, total: int) -> dict[str, float]:
     return {"f1": _f1(tp, fp, fn), "precision": tp / max(tp + fp, 1), "recall": tp / max(tp + fn, 1), "review": review / max(total, 1)}
+
+
+def document_figures(docs: list[Doc], t: Thresholds) -> dict[str, float]:
+    return _figures(*_counts(docs, t))
 
 
 def section_f1(docs: list[Doc], suggest: float) -> float:
@@ -139,17 +148,8 @@ def main() -> None:
         print(f"{scheme} | {len(test)} | {before['f1']:.2f}, {before['review']:.0%}, {row['before']['section_f1']:.2f} | "
               f"{after['f1']:.2f}, {after['precision']:.2f}, {after['recall']:.2f}, {after['review']:.0%}, {row['after']['section_f1']:.2f}")
     pooled_docs = [d for test, _ in held for d in test]
-    tp = fp = fn = review = total = 0
-    for test, chosen in held:
-        for doc in test:
-            for p, credited in doc.criteria:
-                evidenced = p >= chosen.evidenced
-                review += int(not evidenced and p >= chosen.review)
-                total += 1
-                tp += int(evidenced and credited)
-                fp += int(evidenced and not credited)
-                fn += int(not evidenced and credited)
-    pooled = {"f1": round(_f1(tp, fp, fn), 3), "precision": round(tp / max(tp + fp, 1), 3), "recall": round(tp / max(tp + fn, 1), 3), "review": round(review / max(total, 1), 3)}
+    summed = [sum(column) for column in zip(*(_counts(test, chosen) for test, chosen in held))]
+    pooled = {k: round(v, 3) for k, v in _figures(*summed).items()}
     before = {k: round(v, 3) for k, v in document_figures(pooled_docs, own).items()}
     figures["pooled_leave_one_scheme_out"] = pooled
     figures["pooled_generic_thresholds"] = before
