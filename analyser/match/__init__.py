@@ -85,8 +85,6 @@ class Matcher:
     def index_for(self, scheme: Scheme, encoder: TextEncoder) -> CriteriaIndex:
         key = f"{scheme.id}:{scheme.cross_reference}:{len(scheme.same_as)}:{id(encoder)}"
         if key not in self._indexes:
-            if self.bank is None:
-                self.bank = load_evidence_bank()
             self._indexes[key] = build_index(scheme, encoder, bank=self._bank_for(scheme))
         return self._indexes[key]
 
@@ -104,8 +102,8 @@ class Matcher:
         trained scheme's in the same words, lends them their twins' (:mod:`.recognise`)."""
         if scheme.has_prototypes or scheme.same_as:
             return scheme
-        reference_id = self._model().card.get("scheme")
-        if not isinstance(reference_id, str) or reference_id == scheme.id:
+        reference_id = self._trained_scheme()
+        if reference_id is None or reference_id == scheme.id:
             return scheme
         key = (scheme, id(encoder))
         if key not in self._prepared:
