@@ -85,6 +85,7 @@ _STATEMENT = re.compile(
 _PEOPLE_NAMED = re.compile(r"\b(a|one|our|the)\s+(\w+\s+){0,3}(customer|resident|tenant|passenger|member|patient|client|caller)\b", re.I)
 # Words that make a plan a measure: "I will count how many ...", "measure the results by ...".
 _MEASURE_PLAN = re.compile(r"\b(measur\w*|count|number of|how many|track\w*|monitor\w*|kpis?|metrics?|percentage)\b", re.I)
+_WILL_MEASURE = re.compile(r"\b(i|we)\s+will\s+(also\s+)?measure\b", re.I)
 # Key: value lines of the front matter ("Apprentice: ...") are not part of the plan.
 _FRONT_FIELDS = {"apprentice", "name", "learner", "employer", "organisation", "organization", "date", "standard",
                  "role", "job title", "provider", "title", "company", "candidate", "prepared by", "author"}
@@ -201,13 +202,11 @@ def find_commitments(document: Document) -> Commitments:
         if measuring:
             measures.append(unit.text)
             committed = True
-        if re.search(r"\b(i|we)\s+will\s+(also\s+)?measure\b", unit.text, re.I):
-            pass  # a measure, not another action
-        elif kind == "actions" or (kind != "measures" and (plan or (done and kind in (None, "actions")) or _IMPERATIVE.match(unit.text))):
-            if kind not in ("situation", "other") or plan:
-                actions.append(unit.text)
-                past += int(done and not plan)
-                committed = True
+        acting = kind == "actions" or (kind != "measures" and (plan or (done and kind is None) or _IMPERATIVE.match(unit.text)))
+        if acting and (kind not in ("situation", "other") or plan) and not _WILL_MEASURE.search(unit.text):
+            actions.append(unit.text)  # "I will measure ..." is a measure, not another action
+            past += int(done and not plan)
+            committed = True
         if (committed or kind == "people") and _PEOPLE.search(unit.text):
             people.append(unit.text)
     return Commitments(
