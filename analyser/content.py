@@ -37,7 +37,7 @@ _AREA_HINTS = {
 # An area with a paraphrase is covered when at least AREA_SUPPORT body sentences are as close to it as its floor:
 # the lowest AREA_SUPPORT-th best sentence score among the complete reports of eval/content, ../shared/eval/dev and
 # eval/synthetic (48 reports). Fitted and measured leave-one-report-out by scripts/evaluate_content.py
-# (docs/content-check.md): a report cut after a third of its body then names a missing area in 48 of 50 cases, a
+# (docs/content-check.md): a report cut after a third of its body then names a missing area in 47 of 50 cases, a
 # complete one none in 43 of 48. One good sentence is not enough: a draft that stops early still mentions its results.
 AREA_SUPPORT = 4
 AREA_FLOORS = {
@@ -49,6 +49,11 @@ AREA_FLOORS = {
     "responsibilities": 0.290,
     "results": 0.335,
 }
+# A summary or introduction previews the outcome ("the project cut complaints by a third and I recommended..."): a
+# draft that stops after it has still mentioned them. Its sentences do not count towards the areas that describe
+# what came of the work; the other areas (the situation, the apprentice's role) are often introduced there.
+_PREVIEW_HEADING = re.compile(r"\b(summary|abstract|overview|introduction)\b", re.IGNORECASE)
+_OUTCOME_AREAS = ("solutions", "recommendations", "feedback", "results")
 _ANNEX_LABEL = re.compile(r"\b(annex(?:e)?|appendix)\s+([A-Z]|\d{1,2}|[IVX]{1,4})\b", re.IGNORECASE)
 _ANY_ANNEX_MENTION = re.compile(r"\b(annex(?:e|es)?|appendix|appendices)\b", re.IGNORECASE)
 COVERED = 0.30
@@ -144,12 +149,16 @@ def sentence_area_scores(scheme: Scheme, encoder: TextEncoder, embedded: Section
     vectors = encoder.encode_cached([*areas, *(_hint(a) for a in areas)], key=f"areas-{scheme.id}")
     # Each area stands for two texts: its own words and the team's paraphrase.
     prototypes = CriterionTexts.of(vectors, [*range(count), *range(count)], count)
+    outcome_columns = [column for column, area in enumerate(areas) if _hint_key(area) in _OUTCOME_AREAS]
     scored = []
     for section, _, rows, _ in embedded.rows():
         if rows.shape[0] == 0 or section.beyond_limit:
             continue
         (area_similarity,) = similarity(rows, prototypes)
-        scored.append((section.index, best_per_criterion(area_similarity, prototypes)))
+        scores = best_per_criterion(area_similarity, prototypes)
+        if _PREVIEW_HEADING.search(section.heading or ""):
+            scores[:, outcome_columns] = 0.0
+        scored.append((section.index, scores))
     return scored
 
 

@@ -64,6 +64,21 @@ def test_four_close_sentences_anywhere_in_the_body_cover_an_area(scheme, fake_en
     assert feedback.covered and feedback.support == 4 and len(feedback.sections) == 3
 
 
+
+@pytest.mark.parametrize("heading", ["Summary", "Executive summary", "Introduction", "Overview"])
+def test_a_summary_that_previews_the_outcome_does_not_cover_it(scheme, fake_encoder, heading) -> None:
+    """A draft that stops after its introduction has still named its feedback there: that is not the area covered."""
+    feedback_sentences = " ".join(FEEDBACK.replace("service", word) for word in ("service", "call", "refund", "visit"))
+    previewed = _sections((heading, "body", feedback_sentences + " " + SITUATION))
+    check = check_content(previewed, scheme, fake_encoder, embed_sections(previewed, fake_encoder))
+    areas = {a.area: a for a in check.areas}
+    assert not areas["Customer feedback"].covered and areas["Customer feedback"].support == 0
+    # The situation is often set out in an introduction: it still counts there.
+    assert areas["The situation"].covered
+    told = _sections(("What the customer said", "body", feedback_sentences))
+    check = check_content(told, scheme, fake_encoder, embed_sections(told, fake_encoder))
+    assert next(a for a in check.areas if a.area == "Customer feedback").covered
+
 def test_sections_beyond_the_limit_cover_nothing(scheme, fake_encoder) -> None:
     long_text = " ".join(["word"] * 2800) + "."
     sections = _sections(
