@@ -25,11 +25,13 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from analyser.match import MatchModel, Matcher, compute_pair_table, criterion_probabilities  # noqa: E402
 from analyser.match.calibration import save_calibration  # noqa: E402
 from analyser.match.model import Thresholds  # noqa: E402
 from analyser.pipeline import Analyser, Run  # noqa: E402
+from ksbtrain.labelled import scheme_reference  # noqa: E402
 
 REVIEW_SHARE = 0.15
 GRID = np.round(np.arange(0.01, 0.96, 0.01), 2)
@@ -43,12 +45,6 @@ class Doc:
     pairs: list[tuple[float, bool]]  # (section-criterion probability, the labels map the criterion there)
 
 
-def _scheme_reference(labels: dict, folder: Path) -> str:
-    scheme = labels["scheme"]
-    local = ROOT / "eval" / "schemes" / f"{scheme}.yaml"
-    return str(local) if local.is_file() else scheme
-
-
 def collect(folder: Path) -> list[Doc]:
     model = MatchModel.load()
     matcher = Matcher(model)  # a model given: no calibration, raw generic probabilities
@@ -56,7 +52,7 @@ def collect(folder: Path) -> list[Doc]:
     docs = []
     for directory in sorted(p for p in folder.iterdir() if (p / "labels.json").is_file()):
         labels = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
-        analyser = base.with_scheme(_scheme_reference(labels, folder))
+        analyser = base.with_scheme(scheme_reference(labels))
         scheme = matcher.prepared(analyser.scheme, analyser.encoder)
         used = matcher._model_for(scheme)
         if used is not model.generic:

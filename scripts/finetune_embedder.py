@@ -11,7 +11,8 @@ and average precision of the best sentence's cosine (desc_max), and of a logisti
 the other folds' pairs (leave-criteria-out for the model too).
 
 Leave-scheme-out on eval/other: the model fine-tuned on every Highfield criterion scores the other
-schemes' documents; the same figures per scheme.
+schemes' documents; the same figures per scheme. With ``--cross-fit K`` the logistic layer for this is
+fitted on honest features: each Highfield report's from a model tuned on the other report folds.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from analyser.match import FEATURE_NAMES, build_index, compute_pair_table, embed
 from analyser.segment import segment_document  # noqa: E402
 from analyser.wordcount import count_section_words  # noqa: E402
 from ksbtrain.fit import RELATIVE_FEATURES, fit_model, plain_scheme  # noqa: E402
-from ksbtrain.labelled import LabelledReport, load_labelled  # noqa: E402
+from ksbtrain.labelled import LabelledReport, load_labelled, scheme_reference  # noqa: E402
 from ksbtrain.pairs import label_pairs  # noqa: E402
 from ksbtrain.tune import fine_tune, training_triplets  # noqa: E402
 
@@ -75,18 +76,12 @@ class Pairs:
     labels: np.ndarray
 
 
-def _scheme_of(report: LabelledReport) -> str:
-    scheme = report.labels.get("scheme", "st0071-highfield")
-    local = ROOT / "eval" / "schemes" / f"{scheme}.yaml"
-    return str(local) if local.is_file() else scheme
-
-
 def report_pairs(reports: list[LabelledReport], encoder: CachedEncoder) -> list[Pairs]:
     """Every labelled report's aligned (section, criterion) pairs, with the generic matcher's features."""
     out = []
     indexes: dict[str, object] = {}
     for report in reports:
-        reference = _scheme_of(report)
+        reference = scheme_reference(report.labels)
         scheme = plain_scheme(load_scheme(reference))
         if reference not in indexes:
             indexes[reference] = build_index(scheme, encoder, bank=[])
@@ -153,7 +148,12 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--lr", type=float, default=2e-5)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "ksb-tune")
-    parser.add_argument("--skip-folds", action="store_true")
+    parser.add_argument("--skip-folds", action="store_true", help="leave-scheme-out only")
+    parser.add_argument(
+        "--cross-fit", type=int, default=0, metavar="K",
+        help="fit the leave-scheme-out logistic layer on cross-fitted features: each training report's from a model "
+             "tuned on the other K-1 report folds (0: from the model tuned on every report)",
+    )
     args = parser.parse_args()
     reports = load_labelled(*args.folders)
     other = load_labelled(args.other)
@@ -188,7 +188,18 @@ def main() -> int:
     folder = fine_tune(frozen_folder, triplets, args.work / "all", epochs=args.epochs, batch_size=args.batch_size,
                        learning_rate=args.lr, log=lambda m: print(m, file=sys.stderr))
     tuned = encoder_for(folder)
-    train_frozen, train_tuned = base_pairs, report_pairs(reports, tuned)
+    train_frozen = base_pairs
+    if args.cross_fit > 1:
+        train_tuned = []
+        for number in range(args.cross_fit):
+            held_reports = reports[number::args.cross_fit]
+            rest_reports = [r for r in reports if r not in held_reports]
+            folder = fine_tune(frozen_folder, training_triplets(rest_reports, criteria, frozen.encode), args.work / f"cross{number}",
+                               epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr, log=lambda m: print(m, file=sys.stderr))
+            train_tuned.extend(report_pairs(held_reports, encoder_for(folder)))
+        results["cross_fit"] = args.cross_fit
+    else:
+        train_tuned = report_pairs(reports, tuned)
     other_frozen, other_tuned = report_pairs(other, frozen), report_pairs(other, tuned)
     per_scheme = {}
     for reference in sorted({p.scheme for p in other_frozen}):

@@ -16,7 +16,7 @@ from typing import Any
 from analyser.datamodel import Section
 from analyser.labelled import normalise_heading
 
-__all__ = ["DEFAULT_FOLDERS", "ROOT", "LabelledReport", "align_sections", "load_labelled"]
+__all__ = ["DEFAULT_FOLDERS", "ROOT", "LabelledReport", "align_sections", "load_labelled", "scheme_reference"]
 
 ROOT = Path(__file__).resolve().parents[2]
 # The labelled reports kept in the repository. More (e.g. the team's dev reports) are given on
@@ -43,6 +43,16 @@ class LabelledReport:
     @property
     def credited(self) -> set[str]:
         return set(self.labels.get("criteria_evidenced", []))
+
+
+def scheme_reference(labels: dict[str, Any]) -> str:
+    """The scheme a label file names, as ``load_scheme`` takes it: eval/schemes/<id>.yaml when there is one, else the id.
+
+    Labels without a scheme are Highfield's (the dev reports and eval/synthetic).
+    """
+    scheme = str(labels.get("scheme", "st0071-highfield"))
+    local = ROOT / "eval" / "schemes" / f"{scheme}.yaml"
+    return str(local) if local.is_file() else scheme
 
 
 def load_labelled(*folders: Path) -> list[LabelledReport]:
