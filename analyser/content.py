@@ -52,7 +52,9 @@ AREA_FLOORS = {
 # A summary or introduction previews the outcome ("the project cut complaints by a third and I recommended..."): a
 # draft that stops after it has still mentioned them. Its sentences do not count towards the areas that describe
 # what came of the work; the other areas (the situation, the apprentice's role) are often introduced there.
-_PREVIEW_HEADING = re.compile(r"\b(summary|abstract|overview|introduction)\b", re.IGNORECASE)
+# A heading that starts so ("1. Introduction", "Executive summary", "Introduction and background"), not one that
+# ends so ("Results overview").
+_PREVIEW_HEADING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:executive\s+|project\s+)?(?:summary|abstract|overview|introduction)\b", re.IGNORECASE)
 _OUTCOME_AREAS = ("solutions", "recommendations", "feedback", "results")
 _ANNEX_LABEL = re.compile(r"\b(annex(?:e)?|appendix)\s+([A-Z]|\d{1,2}|[IVX]{1,4})\b", re.IGNORECASE)
 _ANY_ANNEX_MENTION = re.compile(r"\b(annex(?:e|es)?|appendix|appendices)\b", re.IGNORECASE)
@@ -156,7 +158,7 @@ def sentence_area_scores(scheme: Scheme, encoder: TextEncoder, embedded: Section
             continue
         (area_similarity,) = similarity(rows, prototypes)
         scores = best_per_criterion(area_similarity, prototypes)
-        if _PREVIEW_HEADING.search(section.heading or ""):
+        if _PREVIEW_HEADING.match(section.heading or ""):
             scores[:, outcome_columns] = 0.0
         scored.append((section.index, scores))
     return scored
