@@ -23,6 +23,7 @@ import json
 import os
 import sys
 import tempfile
+from functools import partial
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -161,6 +162,8 @@ def main() -> int:
     criteria = {c.code: c for c in scheme.analysed_criteria}
     frozen_folder = model_path()
     frozen = encoder_for(frozen_folder)
+    tune = partial(fine_tune, frozen_folder, epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
+                   log=lambda m: print(m, file=sys.stderr))
     results: dict[str, object] = {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr}
     themes: dict[str, list[str]] = {}
     for c in scheme.analysed_criteria:
@@ -175,8 +178,7 @@ def main() -> int:
             held = set(fold)
             rest = {c: v for c, v in criteria.items() if c not in held}
             triplets = training_triplets(reports, rest, frozen.encode)
-            folder = fine_tune(frozen_folder, triplets, args.work / f"fold{number}", epochs=args.epochs, batch_size=args.batch_size,
-                               learning_rate=args.lr, log=lambda m: print(m, file=sys.stderr))
+            folder = tune(triplets, args.work / f"fold{number}")
             tuned_pairs = report_pairs(reports, encoder_for(folder))
             before = figures(_select(base_pairs, set(rest)), _select(base_pairs, held))
             after = figures(_select(tuned_pairs, set(rest)), _select(tuned_pairs, held))
@@ -185,17 +187,14 @@ def main() -> int:
             print(json.dumps(row), file=sys.stderr)
         results["leave_criteria_out"] = rows
     triplets = training_triplets(reports, criteria, frozen.encode)
-    folder = fine_tune(frozen_folder, triplets, args.work / "all", epochs=args.epochs, batch_size=args.batch_size,
-                       learning_rate=args.lr, log=lambda m: print(m, file=sys.stderr))
-    tuned = encoder_for(folder)
+    tuned = encoder_for(tune(triplets, args.work / "all"))
     train_frozen = base_pairs
     if args.cross_fit > 1:
         train_tuned = []
         for number in range(args.cross_fit):
             held_reports = reports[number::args.cross_fit]
             rest_reports = [r for r in reports if r not in held_reports]
-            folder = fine_tune(frozen_folder, training_triplets(rest_reports, criteria, frozen.encode), args.work / f"cross{number}",
-                               epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr, log=lambda m: print(m, file=sys.stderr))
+            folder = tune(training_triplets(rest_reports, criteria, frozen.encode), args.work / f"cross{number}")
             train_tuned.extend(report_pairs(held_reports, encoder_for(folder)))
         results["cross_fit"] = args.cross_fit
     else:

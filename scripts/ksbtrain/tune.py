@@ -21,6 +21,7 @@ import numpy as np
 from analyser.datamodel import Criterion
 
 from .labelled import LabelledReport
+from .pairs import evidence_bank
 
 __all__ = ["Triplet", "criterion_text", "fine_tune", "training_triplets"]
 
@@ -49,11 +50,8 @@ def training_triplets(
     not credited for the same quote.
     """
     quotes: dict[str, set[str]] = {}
-    for report in reports:
-        for row in report.labels.get("evidence", []):
-            text = " ".join(str(row.get("quote", "")).split())
-            if text and row.get("code"):
-                quotes.setdefault(text, set()).add(row["code"])
+    for code, text, _ in evidence_bank(list(reports)):
+        quotes.setdefault(text, set()).add(code)
     codes = sorted(criteria)
     texts = [criterion_text(criteria[c]) for c in codes]
     kept = [(q, cs) for q, cs in quotes.items() if cs <= set(codes)]
@@ -109,15 +107,14 @@ def fine_tune(
     model = SentenceTransformer(str(model_folder), device="cpu")
     loss = MultipleNegativesRankingLoss(model)
     optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate)
-    steps = sum(len(_batches(triplets, batch_size, random.Random(seed + e))) for e in range(epochs))
+    schedule = [_batches(triplets, batch_size, random.Random(seed + epoch)) for epoch in range(epochs)]
+    steps = sum(len(batches) for batches in schedule)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / max(1, steps // 10)) * max(0.0, 1 - s / steps))
     tokenize = getattr(model, "preprocess", model.tokenize)  # preprocess from sentence-transformers 6
     model.train()
     started = time.perf_counter()
-    step = 0
-    for epoch in range(epochs):
+    for epoch, batches in enumerate(schedule):
         total = 0.0
-        batches = _batches(triplets, batch_size, random.Random(seed + epoch))
         for batch in batches:
             features = [tokenize([getattr(t, part) for t in batch]) for part in ("sentence", "positive", "negative")]
             value = loss(features, None)
@@ -126,7 +123,6 @@ def fine_tune(
             optimiser.step()
             scheduler.step()
             total += value.item()
-            step += 1
         log(f"epoch {epoch + 1}: {len(batches)} batches, mean loss {total / max(len(batches), 1):.3f} ({time.perf_counter() - started:.0f}s)")
     model.eval()
     output.mkdir(parents=True, exist_ok=True)
