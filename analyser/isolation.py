@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .criteria import DEFAULT_SCHEME
 from .batch.workers import WorkerFailure, WorkerLimits, WorkerPool, failure_reason
 from .datamodel import Analysis, Scheme
 from .embed import prepare_model
@@ -61,7 +60,7 @@ class AnalysisWorkers:
 
     def __init__(
         self,
-        scheme: Scheme | str = DEFAULT_SCHEME,
+        scheme: Scheme | str,
         *,
         settings: ExtractSettings | None = None,
         limits: WorkerLimits | None = None,
@@ -148,7 +147,7 @@ class AnalysisWorkers:
 def analyse_isolated(
     path: Path,
     *,
-    scheme: Scheme | str = DEFAULT_SCHEME,
+    scheme: Scheme | str,
     settings: ExtractSettings | None = None,
     limits: WorkerLimits | None = None,
 ) -> Analysis:

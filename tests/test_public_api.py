@@ -6,7 +6,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import analyser
+import analyser.batch
+import analyser.embed
 import analyser.render
 
 
@@ -28,15 +32,18 @@ def test_render_all_is_exactly_the_writers() -> None:
     assert sorted(analyser.render.__all__) == sorted(analyser.render._WHERE)
 
 
+@pytest.mark.parametrize("module", [analyser.batch, analyser.embed], ids=lambda m: m.__name__)
+def test_lazy_subpackage_all_is_exactly_its_map(module) -> None:  # type: ignore[no-untyped-def]
+    assert sorted(module.__all__) == sorted(module._WHERE)
+
+
 def test_every_public_name_resolves() -> None:
-    for module in (analyser, analyser.render):
+    for module in (analyser, analyser.render, analyser.batch, analyser.embed):
         for name in module.__all__:
             assert getattr(module, name) is not None, f"{module.__name__}.{name}"
 
 
 def test_unknown_names_raise_attribute_error() -> None:
-    import pytest
-
     with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
         analyser.nothing_here  # noqa: B018
 
@@ -45,6 +52,18 @@ def test_importing_the_package_does_not_load_heavy_dependencies() -> None:
     code = (
         "import sys, analyser, analyser.cli; "
         "heavy = [m for m in ('torch', 'sentence_transformers', 'docx', 'pypdfium2', 'sklearn', 'pandas', 'onnxruntime') if m in sys.modules]; "
+        "print(','.join(heavy))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
+
+
+def test_the_one_report_worker_starts_before_the_heavy_imports() -> None:
+    # `ksb analyse` starts its worker right after these imports; the criteria (yaml, pydantic),
+    # numpy and the batch's writers load in the worker, or in the parent while it waits.
+    code = (
+        "import sys, analyser.cli.analyse, analyser.isolation, analyser.batch.workers, analyser.embed.prepare; "
+        "heavy = sorted(m for m in ('analyser.criteria', 'analyser.batch.run', 'analyser.embed.cache', 'numpy', 'yaml', 'pydantic') if m in sys.modules); "
         "print(','.join(heavy))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

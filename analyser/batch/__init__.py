@@ -11,12 +11,28 @@
 
 from __future__ import annotations
 
-from .inputs import collect_inputs, output_names
-from .resume import file_sha256
-from .run import BatchResult, ReportOutcome, run_batch
-from .task import EXIT_INPUT, Analysed, Failed, TaskResult
-from .table import CohortFigures
-from .workers import WorkerFailure, WorkerLimits, WorkerPool, WorkerStartError, failure_reason, run_isolated
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .inputs import collect_inputs, output_names
+    from .resume import file_sha256
+    from .run import BatchResult, ReportOutcome, run_batch
+    from .table import CohortFigures
+    from .task import EXIT_INPUT, Analysed, Failed, TaskResult
+    from .workers import WorkerFailure, WorkerLimits, WorkerPool, WorkerStartError, failure_reason, run_isolated
+
+# Each name from its module on first use: `ksb analyse` needs only the workers, and starts its
+# worker sooner for not importing the batch's criteria, model and writers first.
+_WHERE = {
+    "collect_inputs": "inputs", "output_names": "inputs",
+    "file_sha256": "resume",
+    "BatchResult": "run", "ReportOutcome": "run", "run_batch": "run",
+    "CohortFigures": "table",
+    "EXIT_INPUT": "task", "Analysed": "task", "Failed": "task", "TaskResult": "task",
+    "WorkerFailure": "workers", "WorkerLimits": "workers", "WorkerPool": "workers",
+    "WorkerStartError": "workers", "failure_reason": "workers", "run_isolated": "workers",
+}
 
 __all__ = [
     "EXIT_INPUT",
@@ -37,3 +53,9 @@ __all__ = [
     "run_batch",
     "run_isolated",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,13 +21,31 @@ until a model is loaded.
 
 from __future__ import annotations
 
-from .cache import CachedEncoder
-from .factory import BACKEND_VARIABLE, BACKENDS, load_embedder, onnx_available, select_backend
-from .model import DIMENSIONS, MODEL_NAME, MODEL_SHA256, cache_dir, model_path, onnx_model_path
-from .onnx import OnnxEncoder
-from .prepare import prepare_model
-from .protocol import EncoderBackend, TextEncoder
-from .torch_backend import TorchEncoder
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .cache import CachedEncoder
+    from .factory import BACKEND_VARIABLE, BACKENDS, load_embedder, onnx_available, select_backend
+    from .model import DIMENSIONS, MODEL_NAME, MODEL_SHA256, cache_dir, model_path, onnx_model_path
+    from .onnx import OnnxEncoder
+    from .prepare import prepare_model
+    from .protocol import EncoderBackend, TextEncoder
+    from .torch_backend import TorchEncoder
+
+# Each name from its module on first use (numpy comes with the cache and the backends), so that
+# preparing the model before a worker starts costs no more than the file check.
+_WHERE = {
+    "CachedEncoder": "cache",
+    "BACKEND_VARIABLE": "factory", "BACKENDS": "factory", "load_embedder": "factory",
+    "onnx_available": "factory", "select_backend": "factory",
+    "DIMENSIONS": "model", "MODEL_NAME": "model", "MODEL_SHA256": "model", "cache_dir": "model",
+    "model_path": "model", "onnx_model_path": "model",
+    "OnnxEncoder": "onnx",
+    "prepare_model": "prepare",
+    "EncoderBackend": "protocol", "TextEncoder": "protocol",
+    "TorchEncoder": "torch_backend",
+}
 
 __all__ = [
     "BACKENDS",
@@ -48,3 +66,9 @@ __all__ = [
     "prepare_model",
     "select_backend",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,11 +9,12 @@ Every call builds a new encoder; the model itself loads on first use (or :meth:`
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from ..errors import AnalyserError
-from .cache import CachedEncoder
-from .onnx import OnnxEncoder
-from .torch_backend import TorchEncoder
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .cache import CachedEncoder
 
 __all__ = ["BACKEND_VARIABLE", "BACKENDS", "load_embedder", "onnx_available", "select_backend"]
 
@@ -51,5 +52,9 @@ def load_embedder(backend: str | None = None) -> CachedEncoder:
     The result is a :class:`~analyser.embed.protocol.TextEncoder` with a ``warm_up()`` method.
     Build one per process (or per long-lived object) and pass it on: each one loads the model.
     """
+    from .cache import CachedEncoder  # numpy and a backend only when an embedder is built
+    from .onnx import OnnxEncoder
+    from .torch_backend import TorchEncoder
+
     chosen = select_backend(backend)
     return CachedEncoder(OnnxEncoder() if chosen == "onnx" else TorchEncoder())
