@@ -13,6 +13,7 @@ says (checks, cross-references, proposal and portfolio rules).
     build.py       a file -> a frozen Scheme
     prototypes.py  merging a scheme's prototypes; borrowing a cross-referenced scheme's
     cache.py       SchemeCache: schemes reused while their files are unchanged
+    stored.py      built schemes kept on disk as JSON, for new processes (no pydantic or YAML then)
 
 :data:`SCHEME_CACHE` is the one cache :func:`load_scheme` and :func:`list_schemes` share by
 default; pass ``cache=`` for another, or call :func:`build_scheme` to build afresh.
@@ -25,9 +26,9 @@ from pathlib import Path
 
 from ..datamodel import Check, Scheme
 from ..errors import CriteriaError
-from .build import build_scheme
 from .cache import SchemeCache
 from .files import corpus_dir, resolve_scheme_path, scheme_files
+from .stored import stored_build
 
 __all__ = [
     "DEFAULT_SCHEME",
@@ -42,7 +43,19 @@ __all__ = [
 ]
 
 DEFAULT_SCHEME = "st0071-highfield"
-SCHEME_CACHE = SchemeCache(build_scheme, maxsize=16)
+
+
+def build_scheme(path: Path) -> Scheme:
+    """The scheme in a ``ksb-criteria/1`` file, built afresh (see :func:`analyser.criteria.build.build_scheme`).
+
+    Raises CriteriaError naming the file (or the prototypes or cross-referenced file) and the record.
+    """
+    from .build import build_scheme as build  # pydantic and PyYAML only when a scheme is built
+
+    return build(path)
+
+
+SCHEME_CACHE = SchemeCache(stored_build(build_scheme), maxsize=16)
 
 
 def load_scheme(scheme: str | Path = DEFAULT_SCHEME, *, cache: SchemeCache = SCHEME_CACHE) -> Scheme:

@@ -12,8 +12,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import CriteriaError
 
 __all__ = [
@@ -87,6 +85,8 @@ def read_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise CriteriaError(f"cannot read the scheme file ({err.__class__.__name__}); save it as UTF-8 text", path=path) from err
+    import yaml  # only when a scheme is built (a stored one is JSON)
+
     try:
         return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # the C loader: 10x faster
     except yaml.YAMLError as err:
