@@ -5,7 +5,7 @@ solutions offered, recommendations to change a policy or process, customer feedb
 apprentice's responsibilities, the results) and that annexes support the report. This stage says,
 for each of the scheme's ``report_areas``, which body sections seem to cover it (an area with a
 paraphrase needs AREA_SUPPORT sentences as close to it as its fitted floor, so that a draft that
-stops early is told what it lacks), and for each annex whether the body refers to it ("see Appendix B"). Like everything else here it is a pointer for a
+stops early is told what it lacks; in a draft far short of the word range an outcome area needs more), and for each annex whether the body refers to it ("see Appendix B"). Like everything else here it is a pointer for a
 person, not a judgement.
 """
 
@@ -22,7 +22,10 @@ from .embed import TextEncoder
 from .match import CriterionTexts, SectionVectors
 from .match.similarity import best_per_criterion, similarity
 
-__all__ = ["AREA_FLOORS", "AREA_SUPPORT", "AreaCheck", "AnnexCheck", "ContentCheck", "area_rule", "check_content", "sentence_area_scores"]
+__all__ = [
+    "AREA_FLOORS", "AREA_SUPPORT", "SHORT_DRAFT", "SHORT_DRAFT_SUPPORT", "AreaCheck", "AnnexCheck", "ContentCheck",
+    "area_rule", "check_content", "is_short_draft", "sentence_area_scores",
+]
 
 # Team-written paraphrases of the Highfield areas (keyed by a word of the area), to widen what counts.
 _AREA_HINTS = {
@@ -37,8 +40,8 @@ _AREA_HINTS = {
 # An area with a paraphrase is covered when at least AREA_SUPPORT body sentences are as close to it as its floor:
 # the lowest AREA_SUPPORT-th best sentence score among the complete reports of eval/content, ../shared/eval/dev and
 # eval/synthetic (48 reports). Fitted and measured leave-one-report-out by scripts/evaluate_content.py
-# (docs/content-check.md): a report cut after a third of its body then names a missing area in 47 of 50 cases, a
-# complete one none in 43 of 48. One good sentence is not enough: a draft that stops early still mentions its results.
+# (docs/content-check.md): a report cut after a third of its body then names a missing area in 47 of 50 cases (50 with
+# the short-draft rule below), a complete one none in 43 of 48. One good sentence is not enough: a draft that stops early still mentions its results.
 AREA_SUPPORT = 4
 AREA_FLOORS = {
     "situation": 0.387,
@@ -56,6 +59,13 @@ AREA_FLOORS = {
 # ends so ("Results overview").
 _PREVIEW_HEADING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:executive\s+|project\s+)?(?:summary|abstract|overview|introduction)\b", re.IGNORECASE)
 _OUTCOME_AREAS = ("solutions", "recommendations", "feedback", "results")
+# A draft far short of the scheme's word range (a body under SHORT_DRAFT of its minimum) has not yet written the
+# sections where outcomes are reported, and a mention in its opening pages is not the evidence an assessor marks:
+# there an outcome area needs SHORT_DRAFT_SUPPORT sentences at its floor. Leave-one-report-out (docs/content-check.md)
+# the three cut reports the four-sentence rule missed are then flagged (50 of 50); no complete report is that short
+# (the shortest body measured is 1,861 words). Schemes without a word range never apply it.
+SHORT_DRAFT = 0.6
+SHORT_DRAFT_SUPPORT = 2 * AREA_SUPPORT
 _ANNEX_LABEL = re.compile(r"\b(annex(?:e)?|appendix)\s+([A-Z]|\d{1,2}|[IVX]{1,4})\b", re.IGNORECASE)
 _ANY_ANNEX_MENTION = re.compile(r"\b(annex(?:e|es)?|appendix|appendices)\b", re.IGNORECASE)
 COVERED = 0.30
@@ -68,7 +78,8 @@ LOOKS_LIKE_REPORT = 0.26
 class AreaCheck:
     """One report area: whether the body seems to cover it, in which sections (best three), and the best score.
 
-    ``support`` is how many body sentences come as close to the area as its floor (see :func:`area_rule`).
+    ``support`` is how many body sentences come as close to the area as its floor, ``needed`` how many it takes
+    (see :func:`area_rule`).
     """
 
     area: str
@@ -76,6 +87,7 @@ class AreaCheck:
     sections: tuple[int, ...]
     score: float
     support: int = 0
+    needed: int = 1
 
 
 @dataclass(frozen=True)
@@ -95,12 +107,17 @@ class ContentCheck:
     areas: tuple[AreaCheck, ...]
     annexes: tuple[AnnexCheck, ...]
     looks_like_report: bool = True
+    short_draft: bool = False  # far short of the word range: outcome areas need SHORT_DRAFT_SUPPORT sentences
 
     def as_dict(self) -> dict[str, object]:
         return {
             "looks_like_report": self.looks_like_report,
+            "short_draft": self.short_draft,
             "areas": [
-                {"area": a.area, "covered": a.covered, "sections": list(a.sections), "score": round(a.score, 4), "support": a.support}
+                {
+                    "area": a.area, "covered": a.covered, "sections": list(a.sections), "score": round(a.score, 4),
+                    "support": a.support, "needed": a.needed,
+                }
                 for a in self.areas
             ],
             "annexes": [
@@ -122,11 +139,21 @@ def _hint(area: str) -> str:
     return _AREA_HINTS[key] if key is not None else area
 
 
-def area_rule(area: str) -> tuple[float, int]:
-    """(floor, sentences needed) for ``area``: its fitted floor and AREA_SUPPORT where it has a paraphrase,
-    else one sentence at COVERED."""
+def area_rule(area: str, *, short_draft: bool = False) -> tuple[float, int]:
+    """(floor, sentences needed) for ``area``: its fitted floor and AREA_SUPPORT where it has a paraphrase
+    (SHORT_DRAFT_SUPPORT for an outcome area of a ``short_draft``), else one sentence at COVERED."""
     key = _hint_key(area)
-    return (AREA_FLOORS[key], AREA_SUPPORT) if key in AREA_FLOORS else (COVERED, 1)
+    if key not in AREA_FLOORS:
+        return COVERED, 1
+    return AREA_FLOORS[key], SHORT_DRAFT_SUPPORT if short_draft and key in _OUTCOME_AREAS else AREA_SUPPORT
+
+
+def is_short_draft(sections: Sequence[Section], scheme: Scheme) -> bool:
+    """Whether the body within the marking limit is under SHORT_DRAFT of the scheme's word minimum (never without one)."""
+    if scheme.word_minimum is None:
+        return False
+    words = sum(s.words for s in sections if s.part == "body" and not s.beyond_limit)
+    return words < SHORT_DRAFT * scheme.word_minimum
 
 
 def looks_like_report(scheme: Scheme, results: Sequence[CriterionResult]) -> bool:
@@ -175,15 +202,18 @@ def check_content(
     areas = scheme.report_areas
     area_checks: list[AreaCheck] = []
     scored_sentences = sentence_area_scores(scheme, encoder, embedded)
+    short_draft = is_short_draft(sections, scheme)
     if areas and embedded.vectors.shape[0]:
         for column, area in enumerate(areas):
-            floor, needed = area_rule(area)
+            floor, needed = area_rule(area, short_draft=short_draft)
             support = sum(int((scores[:, column] >= floor).sum()) for _, scores in scored_sentences)
             by_section = sorted(((float(scores[:, column].max()), index) for index, scores in scored_sentences), reverse=True)
             top = by_section[0][0] if by_section else 0.0
             chosen = tuple(sorted(index for score, index in by_section[:3] if score >= floor))
             area_checks.append(
-                AreaCheck(area=area, covered=support >= needed, sections=chosen, score=max(0.0, min(1.0, top)), support=support)
+                AreaCheck(
+                    area=area, covered=support >= needed, sections=chosen, score=max(0.0, min(1.0, top)), support=support, needed=needed
+                )
             )
     body_text = " ".join(f"{s.heading} {s.text}" for s in sections if s.part == "body")
     mentioned = {(kind.lower().rstrip("e")[:5], label.upper()) for kind, label in _ANNEX_LABEL.findall(body_text)}
@@ -202,4 +232,6 @@ def check_content(
             label = section.heading
             referred = generic_mention
         annex_checks.append(AnnexCheck(section=section.index, heading=section.heading, label=label, referred_to=referred))
-    return ContentCheck(areas=tuple(area_checks), annexes=tuple(annex_checks), looks_like_report=looks_like_report(scheme, results))
+    return ContentCheck(
+        areas=tuple(area_checks), annexes=tuple(annex_checks), looks_like_report=looks_like_report(scheme, results), short_draft=short_draft
+    )

@@ -6,7 +6,8 @@ Material: the complete and truncated reports of eval/content (labels say which),
 reports and the eval/synthetic reports, and each dev and synthetic report cut after a third of its
 body words (at a line end; cut here, never saved). For every report it takes each area's
 AREA_SUPPORT-th best sentence score (analyser.content.sentence_area_scores); an area's floor is the
-lowest such score among the complete reports. Each report is judged with floors fitted on the
+lowest such score among the complete reports, and an area is missing with fewer sentences at its floor
+than analyser.content.area_rule needs (more for an outcome area of a draft far short of the range). Each report is judged with floors fitted on the
 complete reports of the *other* sources (a cut report and its source count as one), and the script
 prints, per group, how many reports name at least one missing area, then the floors fitted on all
 of them (what analyser/content.py ships as AREA_FLOORS) and what the shipped floors give.
@@ -27,7 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyser.content import AREA_FLOORS, AREA_SUPPORT, _hint_key, sentence_area_scores  # noqa: E402
+from analyser.content import AREA_FLOORS, AREA_SUPPORT, _hint_key, area_rule, is_short_draft, sentence_area_scores  # noqa: E402
 from analyser.pipeline import Analyser, Run  # noqa: E402
 
 
@@ -37,7 +38,14 @@ class Report:
     group: str  # eval/content, dev or synthetic
     kind: str  # complete or truncated
     source: str  # the report it was cut from (itself when not cut)
-    kth: dict[str, float]  # area key -> its AREA_SUPPORT-th best sentence score
+    scores: dict[str, np.ndarray]  # area key -> its body sentences' scores, best first
+    short: bool  # far short of the word range (analyser.content.is_short_draft)
+    labelled_missing: frozenset[str] | None = None  # eval/content's areas_missing, where labelled
+
+    @property
+    def kth(self) -> dict[str, float]:
+        """Each area's AREA_SUPPORT-th best sentence score (0 when it has fewer sentences)."""
+        return {key: float(v[AREA_SUPPORT - 1]) if len(v) >= AREA_SUPPORT else 0.0 for key, v in self.scores.items()}
 
 
 def _cut(path: Path, body_start: str, fraction: float, folder: Path) -> Path:
@@ -60,8 +68,8 @@ def _cut(path: Path, body_start: str, fraction: float, folder: Path) -> Path:
     return target
 
 
-def _kth(analyser: Analyser, path: Path) -> tuple[dict[str, float], str]:
-    """Each area's AREA_SUPPORT-th best sentence score, and the first body heading."""
+def _scores(analyser: Analyser, path: Path) -> tuple[dict[str, np.ndarray], bool, str]:
+    """Each area's body sentence scores (best first), whether the draft is short, and the first body heading."""
     run = Run(path=path)
     for name, stage in analyser.stages:
         stage(run)
@@ -71,9 +79,9 @@ def _kth(analyser: Analyser, path: Path) -> tuple[dict[str, float], str]:
     first_body = next((s.heading for s in run.sections if s.part == "body" and s.heading), "")
     out = {}
     for column, area in enumerate(analyser.scheme.report_areas):
-        values = np.sort(np.concatenate([scores[:, column] for _, scores in scored]))[::-1] if scored else np.zeros(0)
-        out[_hint_key(area) or area] = float(values[AREA_SUPPORT - 1]) if len(values) >= AREA_SUPPORT else 0.0
-    return out, first_body
+        values = np.concatenate([scores[:, column] for _, scores in scored]) if scored else np.zeros(0)
+        out[_hint_key(area) or area] = np.sort(values)[::-1]
+    return out, is_short_draft(run.sections, analyser.scheme), first_body
 
 
 def collect(dev: Path, folder: Path) -> list[Report]:
@@ -86,15 +94,16 @@ def collect(dev: Path, folder: Path) -> list[Report]:
         labels = json.loads(labels_path.read_text())
         if labels["kind"] not in ("complete", "truncated"):
             continue
-        kth, _ = _kth(analyser, directory / "report.md")
-        reports.append(Report(directory.name, "eval/content", labels["kind"], labels.get("source", directory.name), kth))
+        scores, short, _ = _scores(analyser, directory / "report.md")
+        labelled = frozenset(labels["areas_missing"]) if "areas_missing" in labels else None
+        reports.append(Report(directory.name, "eval/content", labels["kind"], labels.get("source", directory.name), scores, short, labelled))
     for group, base in (("dev", dev), ("synthetic", ROOT / "eval" / "synthetic")):
         for directory in sorted(p for p in base.iterdir() if (p / "report.md").is_file()):
-            kth, first_body = _kth(analyser, directory / "report.md")
+            scores, short, first_body = _scores(analyser, directory / "report.md")
             name = f"{group}/{directory.name}"
-            reports.append(Report(name, group, "complete", name, kth))
-            cut_kth, _ = _kth(analyser, _cut(directory / "report.md", first_body, 1 / 3, folder))
-            reports.append(Report(name + " cut", group, "truncated", name, cut_kth))
+            reports.append(Report(name, group, "complete", name, scores, short))
+            cut_scores, cut_short, _ = _scores(analyser, _cut(directory / "report.md", first_body, 1 / 3, folder))
+            reports.append(Report(name + " cut", group, "truncated", name, cut_scores, cut_short))
         print(f"analysed {group}", file=sys.stderr)
     return reports
 
@@ -104,7 +113,21 @@ def floors(complete: list[Report]) -> dict[str, float]:
 
 
 def missing(report: Report, fitted: dict[str, float]) -> list[str]:
-    return [key for key, floor in fitted.items() if report.kth[key] < floor]
+    """The areas with fewer sentences at their floor than the product's rule needs (more in a short draft)."""
+    needed = {key: area_rule(key, short_draft=report.short)[1] for key in fitted}
+    return [key for key, floor in fitted.items() if int((report.scores[key] >= floor).sum()) < needed[key]]
+
+
+def area_agreement(rows: list[tuple[Report, list[str], list[str]]]) -> tuple[int, int]:
+    """(right, total) over the (report, area) cases eval/content labels, leave-one-report-out."""
+    right = total = 0
+    for report, loro, _ in rows:
+        if report.labelled_missing is None:
+            continue
+        for key in report.scores:
+            total += 1
+            right += (key in loro) == (key in report.labelled_missing)
+    return right, total
 
 
 def main() -> None:
@@ -132,6 +155,9 @@ def main() -> None:
     for kind in ("complete", "truncated"):
         chosen = [loro for r, loro, _ in rows if r.kind == kind]
         print(f"all | {kind} | {len(chosen)} | {sum(1 for m in chosen if m)} |")
+    right, total = area_agreement(rows)
+    print(f"eval/content, each labelled area missing or not (leave-one-report-out): right in {right} of {total}")
+    figures["area_agreement"] = {"right": right, "total": total}
     print("wrong (leave-one-report-out):", ", ".join(f"{r.name} {loro}" for r, loro, _ in rows if bool(loro) != (r.kind == "truncated")))
     # Rounded down, so that every complete report still reaches each floor.
     print("floors fitted on every complete report:", {k: math.floor(v * 1000) / 1000 for k, v in floors(complete).items()})

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from analyser.content import AREA_FLOORS, AREA_SUPPORT, COVERED, area_rule, check_content
+from analyser.content import AREA_FLOORS, AREA_SUPPORT, COVERED, SHORT_DRAFT, SHORT_DRAFT_SUPPORT, area_rule, check_content, is_short_draft
 from analyser.criteria import load_scheme
 from analyser.datamodel import Block, Section
 from analyser.match import embed_sections
@@ -23,7 +23,15 @@ def _sections(*specs: tuple[str, str, str]) -> tuple[Section, ...]:
 
 @pytest.fixture(scope="module")
 def scheme():
-    return replace(load_scheme(), report_areas=("The situation", "Customer feedback", "Quantum chromodynamics"))
+    # No word range: these few-sentence bodies are not "short drafts", so the tests see the sentence rule alone.
+    areas = ("The situation", "Customer feedback", "Quantum chromodynamics")
+    return replace(load_scheme(), report_areas=areas, word_target=None, word_minimum=None, word_maximum=None)
+
+
+@pytest.fixture(scope="module")
+def ranged(scheme):
+    """The same areas with Highfield's word range (2,250-2,750)."""
+    return replace(scheme, word_target=2500, word_minimum=2250, word_maximum=2750)
 
 
 SITUATION = (
@@ -55,6 +63,39 @@ def test_an_area_is_covered_by_enough_close_sentences_not_by_one(scheme, fake_en
     assert all(0.0 <= a.score <= 1.0 for a in check.areas)
     assert check.as_dict()["missing_areas"] == ["Customer feedback", "Quantum chromodynamics"]
     assert check.as_dict()["areas"][1]["support"] == 1
+
+
+def _feedback_sentences(count: int) -> tuple[tuple[str, str, str], ...]:
+    words = ("service", "call", "refund", "visit", "letter", "repair", "delivery", "account")[:count]
+    return tuple(("Part", "body", FEEDBACK.replace("service", word)) for word in words)
+
+
+def test_a_short_draft_needs_more_sentences_for_an_outcome_area(ranged, fake_encoder) -> None:
+    four = _sections(("What happened", "body", SITUATION), *_feedback_sentences(4))
+    assert is_short_draft(four, ranged)
+    areas = {a.area: a for a in check_content(four, ranged, fake_encoder, embed_sections(four, fake_encoder)).areas}
+    assert area_rule("Customer feedback", short_draft=True) == (AREA_FLOORS["feedback"], SHORT_DRAFT_SUPPORT) and SHORT_DRAFT_SUPPORT > AREA_SUPPORT
+    # Four mentions of feedback in a draft a fraction of the length are not yet the feedback section.
+    feedback = areas["Customer feedback"]
+    assert not feedback.covered and feedback.support == 4 and feedback.needed == SHORT_DRAFT_SUPPORT
+    # The situation is not an outcome: it keeps the four-sentence rule.
+    assert areas["The situation"].covered and areas["The situation"].needed == AREA_SUPPORT
+    eight = _sections(*_feedback_sentences(8))
+    feedback = next(a for a in check_content(eight, ranged, fake_encoder, embed_sections(eight, fake_encoder)).areas if a.area == "Customer feedback")
+    assert feedback.covered and feedback.support == 8
+    assert check_content(eight, ranged, fake_encoder, embed_sections(eight, fake_encoder)).as_dict()["areas"][1]["needed"] == SHORT_DRAFT_SUPPORT
+
+
+def test_what_makes_a_short_draft(ranged, scheme) -> None:
+    limit = int(SHORT_DRAFT * 2250)
+    filler = lambda words: " ".join(["word"] * words)  # noqa: E731
+    just_short, long_enough = _sections(("Body", "body", filler(limit - 2))), _sections(("Body", "body", filler(limit - 1)))
+    assert just_short[0].words == limit - 1 and long_enough[0].words == limit  # the heading's word counts too
+    assert is_short_draft(just_short, ranged) and not is_short_draft(long_enough, ranged)
+    # Annexes and front matter are not the body that is marked.
+    padded = _sections(("Title", "front", filler(500)), ("Body", "body", filler(limit - 2)), ("Annex A", "annex", filler(3000)))
+    assert is_short_draft(padded, ranged)
+    assert not is_short_draft(_sections(("Body", "body", filler(10))), scheme)  # no word range: never short
 
 
 def test_four_close_sentences_anywhere_in_the_body_cover_an_area(scheme, fake_encoder) -> None:

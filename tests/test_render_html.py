@@ -351,3 +351,28 @@ def test_evidence_in_a_table_cell_is_marked_by_its_offsets() -> None:
     marked = mark_blocks(blocks, 1, (Mark(cell, ("S1.3",), start, start + len(cell)),), set())
     first_cell = marked[1].rows[1][0]
     assert first_cell == (Piece(cell, marked=True, mark_id=mark_id(1, cell), codes=("S1.3",)),)
+
+
+def test_the_content_check_reaches_the_page_with_each_area_and_unreferred_annex() -> None:
+    from analyser.content import AnnexCheck, AreaCheck, ContentCheck
+
+    areas = (
+        AreaCheck(area="what the situation was", covered=True, sections=(0,), score=0.8, support=6, needed=4),
+        AreaCheck(area="what the results were", covered=False, sections=(), score=0.2, support=3, needed=8),
+    )
+    content = ContentCheck(areas=areas, annexes=(AnnexCheck(section=1, heading="Annex A: survey", label="Annex A", referred_to=False),), short_draft=True)
+    analysis = dataclasses.replace(hand_built_analysis(), content=content)
+    page = to_html(analysis)
+    check_page(page, analysis)
+    section = page[page.index('id="content"'):page.index("</section>", page.index('id="content"'))]
+    assert "may not yet cover 1 of the 2 areas" in section and "outcomes written out" in section
+    assert re.search(r"✓</span> covered</span> what the situation was", section)
+    assert re.search(r"✗</span> may be missing</span> what the results were", section)
+    assert "Annexes never referred to from the body: Annex A" in section
+    assert 'href="#content"' in page
+    assert "outcomes written out" in to_text(analysis)
+    covered = dataclasses.replace(analysis, content=dataclasses.replace(content, areas=areas[:1], annexes=(), short_draft=False))
+    assert "All the areas the assessment plan asks for seem covered." in to_html(covered)
+    not_report = dataclasses.replace(analysis, content=dataclasses.replace(content, looks_like_report=False))
+    assert "does not read like a project report" in to_html(not_report)
+    assert 'id="content"' not in to_html(dataclasses.replace(analysis, content=None))

@@ -87,6 +87,8 @@ def to_text(analysis: Analysis) -> str:
         elif content.areas:  # type: ignore[attr-defined]
             lines += ["", "Report content: " + ("all the areas the assessment plan asks for seem covered" if not missing
                                                 else "may not cover: " + "; ".join(missing))]
+            if missing and content.short_draft:  # type: ignore[attr-defined]
+                lines.append("  (a draft this far short of the word range needs its outcomes written out, not only mentioned)")
         if unreferred:
             lines.append("Annexes never referred to from the body: " + ", ".join(unreferred))
     lines += ["", "Score: how sure the analyser is, 0 to 1 (✓ clear evidence, ? some evidence a person should check, ✗ little or none)."]
