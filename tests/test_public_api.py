@@ -48,23 +48,20 @@ def test_unknown_names_raise_attribute_error() -> None:
         analyser.nothing_here  # noqa: B018
 
 
-def test_importing_the_package_does_not_load_heavy_dependencies() -> None:
-    code = (
-        "import sys, analyser, analyser.cli; "
-        "heavy = [m for m in ('torch', 'sentence_transformers', 'docx', 'pypdfium2', 'sklearn', 'pandas', 'onnxruntime') if m in sys.modules]; "
-        "print(','.join(heavy))"
-    )
+def _loaded_after(imports: str, candidates: tuple[str, ...]) -> list[str]:
+    """Which of ``candidates`` are in sys.modules after ``import <imports>`` in a fresh interpreter."""
+    code = f"import sys, {imports}; print(','.join(sorted(m for m in {candidates!r} if m in sys.modules)))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == ""
+    return [name for name in result.stdout.strip().split(",") if name]
+
+
+def test_importing_the_package_does_not_load_heavy_dependencies() -> None:
+    heavy = ("torch", "sentence_transformers", "docx", "pypdfium2", "sklearn", "pandas", "onnxruntime")
+    assert _loaded_after("analyser, analyser.cli", heavy) == []
 
 
 def test_the_one_report_worker_starts_before_the_heavy_imports() -> None:
     # `ksb analyse` starts its worker right after these imports; the criteria (yaml, pydantic),
     # numpy and the batch's writers load in the worker, or in the parent while it waits.
-    code = (
-        "import sys, analyser.cli.analyse, analyser.isolation, analyser.batch.workers, analyser.embed.prepare; "
-        "heavy = sorted(m for m in ('analyser.criteria', 'analyser.batch.run', 'analyser.embed.cache', 'numpy', 'yaml', 'pydantic') if m in sys.modules); "
-        "print(','.join(heavy))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == ""
+    heavy = ("analyser.criteria", "analyser.batch.run", "analyser.embed.cache", "numpy", "yaml", "pydantic")
+    assert _loaded_after("analyser.cli.analyse, analyser.isolation, analyser.batch.workers, analyser.embed.prepare", heavy) == []
