@@ -10,7 +10,7 @@ Heavy dependencies (the embedding model, python-docx, pdfium) load only when fir
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 from .errors import AnalyserError, CriteriaError, InputError
+from .lazy import lazy_exports as _lazy_exports
 
 if TYPE_CHECKING:  # pragma: no cover
     from .criteria import list_schemes, load_scheme
@@ -36,21 +37,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from .pipeline import Analyser, analyse, analyse_document
     from .render.json import to_document
 
-_LAZY = {
-    "Analyser": ("pipeline", "Analyser"),
-    "analyse": ("pipeline", "analyse"),
-    "analyse_document": ("pipeline", "analyse_document"),
-    "extract_document": ("extract", "extract_document"),
-    "load_scheme": ("criteria", "load_scheme"),
-    "list_schemes": ("criteria", "list_schemes"),
-    "to_document": ("render.json", "to_document"),
+_WHERE = {
+    "Analyser": "pipeline",
+    "analyse": "pipeline",
+    "analyse_document": "pipeline",
+    "extract_document": "extract",
+    "load_scheme": "criteria",
+    "list_schemes": "criteria",
+    "to_document": "render.json",
 }
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        module, attribute = _LAZY[name]
-        return getattr(importlib.import_module(f".{module}", __name__), attribute)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = _lazy_exports(__name__, _WHERE)

@@ -24,7 +24,7 @@ def _own_public_names(module) -> set[str]:  # type: ignore[no-untyped-def]
 
 
 def test_package_all_is_exactly_the_public_names() -> None:
-    expected = sorted(_own_public_names(analyser) | set(analyser._LAZY) | {"__version__"}, key=str.casefold)
+    expected = sorted(_own_public_names(analyser) | set(analyser._WHERE) | {"__version__"}, key=str.casefold)
     assert analyser.__all__ == expected
 
 

@@ -21,8 +21,9 @@ until a model is loaded.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports as _lazy_exports
 
 if TYPE_CHECKING:  # pragma: no cover
     from .cache import CachedEncoder
@@ -67,8 +68,4 @@ __all__ = [
     "select_backend",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = _lazy_exports(__name__, _WHERE)

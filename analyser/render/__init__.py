@@ -5,8 +5,7 @@ Imported lazily, so writing JSON never pays for python-docx.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from ..lazy import lazy_exports as _lazy_exports
 
 __all__ = ["to_document", "to_html", "to_json", "to_text", "write_mapping"]
 
@@ -18,8 +17,4 @@ _WHERE = {
     "write_mapping": "mapping",
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = _lazy_exports(__name__, _WHERE)
