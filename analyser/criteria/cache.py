@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..datamodel import Scheme
-from .files import corpus_dir, prototypes_path, reference_candidates
+from .files import corpus_dir, prototypes_path, reference_files
 
 __all__ = ["SchemeCache"]
 
@@ -51,7 +51,7 @@ class SchemeCache:
             return entry.scheme
         own = _fingerprint((path, prototypes_path(path)))  # before the build: a file edited meanwhile is read again next time
         scheme = self._build(path)
-        entry = _Entry(own + _fingerprint(_reference_files(scheme.cross_reference, path)), scheme)
+        entry = _Entry(own + _fingerprint(reference_files(scheme.cross_reference, path)), scheme)
         with self._lock:
             self._entries[key] = entry
             self._entries.move_to_end(key)
@@ -63,15 +63,6 @@ class SchemeCache:
         """Forget every scheme."""
         with self._lock:
             self._entries.clear()
-
-
-def _reference_files(reference: str | None, path: Path) -> tuple[Path, ...]:
-    if reference is None:
-        return ()
-    files: list[Path] = []
-    for candidate in reference_candidates(reference, path):
-        files += [candidate, prototypes_path(candidate.resolve())]
-    return tuple(files)
 
 
 def _fingerprint(files: tuple[Path, ...]) -> Fingerprint:

@@ -19,6 +19,7 @@ __all__ = [
     "prototypes_path",
     "read_yaml",
     "reference_candidates",
+    "reference_files",
     "reference_path",
     "resolve_scheme_path",
     "scheme_files",
@@ -69,6 +70,14 @@ def prototypes_path(path: Path) -> Path:
 def reference_candidates(reference: str, path: Path) -> tuple[Path, ...]:
     """Where a cross-referenced scheme's file may be, in the order they are tried."""
     return tuple(folder / f"{reference}.yaml" for folder in (path.parent, corpus_dir()))
+
+
+def reference_files(reference: str | None, path: Path) -> tuple[Path, ...]:
+    """Every file a build of ``path`` reads or looks for to resolve ``reference``: each candidate with its prototypes."""
+    files: list[Path] = []
+    for candidate in reference_candidates(reference, path) if reference is not None else ():
+        files += [candidate, prototypes_path(candidate.resolve())]
+    return tuple(files)
 
 
 def reference_path(reference: str, path: Path) -> Path | None:

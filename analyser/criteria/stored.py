@@ -20,14 +20,14 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..datamodel import Check, Criterion, FrozenMap, Scheme
-from .files import corpus_dir, prototypes_path, reference_candidates
+from .files import corpus_dir, prototypes_path, reference_files
 
 __all__ = ["MAX_ENTRIES", "STORE_VERSION", "scheme_from_json", "scheme_to_json", "stored_build"]
 
@@ -45,8 +45,9 @@ def stored_build(build: Callable[[Path], Scheme]) -> Callable[[Path], Scheme]:
         entry = _entry_path(path)
         scheme = _read(entry, path)
         if scheme is None:
+            own = _digests((path, prototypes_path(path)))  # before the build: a file edited meanwhile is read again next time
             scheme = build(path)
-            _write(entry, path, scheme, _inputs(path, scheme))
+            _write(entry, path, scheme, own | _digests(reference_files(scheme.cross_reference, path)))
         return scheme
 
     load.__doc__ = build.__doc__
@@ -83,12 +84,8 @@ def _tuples(record: dict[str, Any]) -> dict[str, Any]:
     return {key: tuple(value) if isinstance(value, list) else value for key, value in record.items()}
 
 
-def _inputs(path: Path, scheme: Scheme) -> dict[str, str | None]:
-    """Every file the build of ``path`` read or looked for -> its sha256 (None: missing)."""
-    files = [path, prototypes_path(path)]
-    if scheme.cross_reference is not None:
-        for candidate in reference_candidates(scheme.cross_reference, path):
-            files += [candidate, prototypes_path(candidate.resolve())]
+def _digests(files: Iterable[Path]) -> dict[str, str | None]:
+    """Each file -> its sha256 (None: missing)."""
     return {str(file): _sha256(file) for file in files}
 
 
