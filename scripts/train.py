@@ -26,7 +26,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from analyser.criteria import load_scheme  # noqa: E402
 from analyser.embed import load_embedder  # noqa: E402
-from analyser.match import Matcher  # noqa: E402
+from analyser.match import MatchModel, Matcher  # noqa: E402
 from analyser.match.index import save_evidence_bank  # noqa: E402
 from ksbtrain import (  # noqa: E402
     DEFAULT_FOLDERS,
@@ -71,7 +71,8 @@ def main() -> int:
     scheme = load_scheme(args.scheme)
     encoder = load_embedder()
     bank = evidence_bank(reports)
-    matcher = Matcher(model=None, bank=bank)
+    # Features only: the shipped model is not read (it may have been trained on other features).
+    matcher = Matcher(model=MatchModel.untrained(scheme.id), bank=bank)
     started = time.perf_counter()
     pairs = [build_pairs(report, scheme, encoder, matcher) for report in reports]
     print(f"{len(pairs)} reports, {sum(int(p.aligned.sum()) for p in pairs)} labelled pairs, "

@@ -58,3 +58,12 @@ def test_bad_model_files(tmp_path: Path, content: str | None, message: str) -> N
 
 def test_thresholds_as_stored() -> None:
     assert Thresholds(suggest=0.42499999, evidenced=0.6, review=0.175).as_dict() == {"suggest": 0.425, "evidenced": 0.6, "review": 0.175}
+
+
+def test_an_untrained_model_scores_every_pair_evenly_and_names_its_scheme() -> None:
+    from analyser.match import FEATURE_NAMES, MatchModel
+
+    model = MatchModel.untrained("st0071-highfield")
+    assert model.feature_names == FEATURE_NAMES and model.card == {"scheme": "st0071-highfield"}
+    features = np.random.default_rng(0).normal(size=(4, len(FEATURE_NAMES)))
+    assert np.allclose(model.predict(features, ("K1.1", "K1.2", "S2.9", "X9")), 0.5)

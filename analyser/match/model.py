@@ -81,6 +81,14 @@ class MatchModel:
         return 1.0 / (1.0 + np.exp(-z))
 
     @classmethod
+    def untrained(cls, scheme_id: str) -> "MatchModel":
+        """A model that scores every pair 0.5, for a matcher that only builds features: training the first model,
+        or a new one after the features changed. Its card names the scheme it is to be trained for."""
+        count = len(FEATURE_NAMES)
+        zeros = np.zeros(count)
+        return cls(FEATURE_NAMES, zeros, np.ones(count), zeros, 0.0, {}, Thresholds(), card={"scheme": scheme_id})
+
+    @classmethod
     def load(cls, path: Path | None = None) -> "MatchModel":
         """Read a ``ksb-matcher/1`` file (default ``models/matcher.json``)."""
         path = path or default_model_path()
