@@ -6,7 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from analyser.content import AREA_FLOORS, AREA_SUPPORT, COVERED, SHORT_DRAFT, SHORT_DRAFT_SUPPORT, area_rule, check_content, is_short_draft
+import analyser.content as content
+from analyser.content import AREA_FLOORS, AREA_SUPPORT, COVERED, FLOOR_MARGIN, SHORT_DRAFT, SHORT_DRAFT_SUPPORT, area_rule, check_content, is_short_draft
 from analyser.criteria import load_scheme
 from analyser.datamodel import Block, Section
 from analyser.match import embed_sections
@@ -43,7 +44,13 @@ SITUATION = (
 FEEDBACK = "The customer gave feedback about the service and said how they felt about the outcome."
 
 
-def test_an_area_is_covered_by_enough_close_sentences_not_by_one(scheme, fake_encoder) -> None:
+@pytest.fixture()
+def fitted_floors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The floors as fitted, without FLOOR_MARGIN: the hand-built sentences below sit just either side of them."""
+    monkeypatch.setattr(content, "FLOOR_MARGIN", 0.0)
+
+
+def test_an_area_is_covered_by_enough_close_sentences_not_by_one(scheme, fake_encoder, fitted_floors) -> None:
     sections = _sections(
         ("What happened", "body", SITUATION),
         ("Feedback", "body", FEEDBACK),
@@ -70,11 +77,12 @@ def _feedback_sentences(count: int) -> tuple[tuple[str, str, str], ...]:
     return tuple(("Part", "body", FEEDBACK.replace("service", word)) for word in words)
 
 
-def test_a_short_draft_needs_more_sentences_for_an_outcome_area(ranged, fake_encoder) -> None:
+def test_a_short_draft_needs_more_sentences_for_an_outcome_area(ranged, fake_encoder, fitted_floors) -> None:
     four = _sections(("What happened", "body", SITUATION), *_feedback_sentences(4))
     assert is_short_draft(four, ranged)
     areas = {a.area: a for a in check_content(four, ranged, fake_encoder, embed_sections(four, fake_encoder)).areas}
-    assert area_rule("Customer feedback", short_draft=True) == (AREA_FLOORS["feedback"], SHORT_DRAFT_SUPPORT) and SHORT_DRAFT_SUPPORT > AREA_SUPPORT
+    assert area_rule("Customer feedback", short_draft=True) == (AREA_FLOORS["feedback"], SHORT_DRAFT_SUPPORT)
+    assert SHORT_DRAFT_SUPPORT > AREA_SUPPORT
     # Four mentions of feedback in a draft a fraction of the length are not yet the feedback section.
     feedback = areas["Customer feedback"]
     assert not feedback.covered and feedback.support == 4 and feedback.needed == SHORT_DRAFT_SUPPORT
@@ -84,6 +92,12 @@ def test_a_short_draft_needs_more_sentences_for_an_outcome_area(ranged, fake_enc
     feedback = next(a for a in check_content(eight, ranged, fake_encoder, embed_sections(eight, fake_encoder)).areas if a.area == "Customer feedback")
     assert feedback.covered and feedback.support == 8
     assert check_content(eight, ranged, fake_encoder, embed_sections(eight, fake_encoder)).as_dict()["areas"][1]["needed"] == SHORT_DRAFT_SUPPORT
+
+
+def test_each_floor_sits_the_margin_below_the_fitted_one() -> None:
+    assert 0 < FLOOR_MARGIN < 0.05
+    for key, fitted in AREA_FLOORS.items():
+        assert area_rule(key) == (pytest.approx(fitted - FLOOR_MARGIN), AREA_SUPPORT)
 
 
 def test_what_makes_a_short_draft(ranged, scheme) -> None:
