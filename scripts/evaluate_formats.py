@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -27,25 +26,11 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from analyser.pipeline import Analyser  # noqa: E402
+from ksbtrain.formats import libreoffice_convert, libreoffice_program  # noqa: E402
 from md_to_docx import convert as md_to_docx  # noqa: E402
 
 DEFAULT = (ROOT.parent / "shared" / "eval" / "dev", ROOT / "eval" / "synthetic")
 FORMATS = ("odt", "doc")
-
-
-def libreoffice(paths: list[Path], fmt: str, folder: Path) -> list[Path]:
-    """``paths`` converted to ``fmt`` by one headless LibreOffice run with a private profile."""
-    program = shutil.which("soffice") or shutil.which("libreoffice")
-    if program is None:
-        raise SystemExit("error: LibreOffice (soffice) is not installed; install libreoffice-writer")
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="ksb-formats-lo-") as profile:
-        subprocess.run(
-            [program, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-             "--convert-to", fmt, "--outdir", str(folder), *map(str, paths)],
-            check=True, capture_output=True, timeout=1800, env={**os.environ, "HOME": profile},
-        )
-    return [folder / f"{path.stem}.{fmt}" for path in paths]
 
 
 def docx_copies(folders: list[Path], work: Path) -> dict[str, Path]:
@@ -71,13 +56,16 @@ def main() -> int:
     parser.add_argument("folders", nargs="*", type=Path, default=list(DEFAULT))
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
+    if libreoffice_program() is None:
+        print("error: LibreOffice (soffice) is not installed; install libreoffice-writer", file=sys.stderr)
+        return 2
     analyser = Analyser("st0071-highfield")
     rows = []
     with tempfile.TemporaryDirectory(prefix="ksb-formats-") as folder:
         work = Path(folder)
         copies = docx_copies(args.folders, work)
         names = list(copies)
-        converted = {fmt: dict(zip(names, libreoffice(list(copies.values()), fmt, work / fmt))) for fmt in FORMATS}
+        converted = {fmt: dict(zip(names, libreoffice_convert(list(copies.values()), fmt, work / fmt))) for fmt in FORMATS}
         for name in names:
             reference = analyser(copies[name])
             statuses = {r.code: r.status for r in reference.criteria}

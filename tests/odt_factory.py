@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
-import subprocess
-import tempfile
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,9 +19,12 @@ from odf.namespaces import TEXTNS, XMLNS
 from odf.opendocument import OpenDocumentText
 from odf.style import DefaultStyle, Style, TextProperties
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from ksbtrain.formats import libreoffice_convert, libreoffice_program  # noqa: E402
+
 __all__ = ["OdtBuilder", "SOFFICE", "require_libreoffice", "convert"]
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+SOFFICE = libreoffice_program()
 
 Piece = str | tuple[str, str]  # text, or (text, text style name)
 
@@ -258,15 +259,7 @@ def convert(paths: list[Path], fmt: str, folder: Path) -> list[Path]:
 
     ``fmt`` is a LibreOffice target ("odt", "doc", "docx"). Inputs need distinct stems.
     """
-    program = require_libreoffice()
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="ksb-test-lo-") as profile:
-        subprocess.run(
-            [program, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-             "--convert-to", fmt, "--outdir", str(folder), *map(str, paths)],
-            check=True, capture_output=True, timeout=300, env={**os.environ, "HOME": profile},
-        )
-    outputs = [folder / f"{path.stem}.{fmt}" for path in paths]
+    outputs = libreoffice_convert(paths, fmt, folder, program=require_libreoffice(), timeout_s=300)
     missing = [path for path in outputs if not path.is_file()]
     assert not missing, f"LibreOffice did not write {missing}"
     return outputs

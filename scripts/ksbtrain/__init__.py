@@ -9,6 +9,7 @@ through :class:`analyser.match.MatchModel`, ``models/evidence_bank.json`` throug
     fit        the logistic model, leave-one-report-out, the generic twin
     metrics    section and report figures, threshold choice, calibration
     card       the model card (models/README.md)
+    formats    our material converted by headless LibreOffice (.odt, .doc)
 """
 
 from __future__ import annotations
