@@ -133,6 +133,10 @@ class AnalysisWorkers:
             pass
         return self.result(future, path)
 
+    def settle(self) -> None:
+        """With no report in progress: let a worker started in place of a lost one finish starting (see WorkerPool.settle)."""
+        self._pool.settle()
+
     def close(self) -> None:
         """Stop the workers (a report being analysed is abandoned)."""
         self._pool.close()
@@ -157,7 +161,10 @@ def analyse_isolated(
     crash) stopped the report, WorkerStartError when the worker could not start.
     """
     with AnalysisWorkers(scheme, settings=settings, limits=limits, warm=False) as workers:
-        analysis: Analysis = workers.analyse(path)
+        try:
+            analysis: Analysis = workers.analyse(path)
+        finally:
+            workers.settle()
     return analysis
 
 

@@ -44,6 +44,7 @@ __all__ = ["WorkerFailure", "WorkerLimits", "WorkerPool", "WorkerStartError", "f
 _MB = 1024 * 1024
 _STARTUP_SECONDS = 600.0  # a worker loading the model on a busy machine
 _POLL_SECONDS = 5.0  # how often the run looks for workers that never become ready
+_SETTLE_SECONDS = 30.0  # how long closing waits for a replacement worker to finish starting
 _M_ARENA_MAX = -8  # glibc mallopt parameter
 _EXIT_OUT_OF_MEMORY = 86  # a worker's exit status after a task ran out of memory
 
@@ -120,6 +121,8 @@ class WorkerPool:
             raise ValueError(f"The 'workers' parameter must be a positive integer. Got {workers!r} instead.")
         self.timeout_s = timeout_s
         self.max_memory_bytes = max_memory_mb * _MB if max_memory_mb else None
+        self._workers = workers
+        self._replaced = False  # a worker was lost, and pebble started another in its place
         self._pool = ProcessPool(
             max_workers=workers,
             initializer=_start_worker,
@@ -141,12 +144,32 @@ class WorkerPool:
 
         An exception the task raised is raised again here.
         """
-        return _result(future, self.max_memory_bytes)
+        result = _result(future, self.max_memory_bytes)
+        if isinstance(result, WorkerFailure):
+            self._replaced = True
+        return result
 
     def close(self) -> None:
         """Stop the workers (a busy one is stopped: its task is abandoned) and wait for them."""
         self._pool.stop()
         self._pool.join()
+
+    def settle(self) -> None:
+        """Before closing a pool with nothing left to do: after a worker was lost, wait (at most _SETTLE_SECONDS)
+        until every worker has answered. The one pebble started in place of the lost worker may still be starting,
+        and stopped while it unpickles the pool's semaphores it prints a traceback on the user's terminal. Each
+        answer holds its worker a moment, so the answers spread over the workers. Nothing to wait for otherwise."""
+        if not self._replaced:
+            return
+        deadline = time.monotonic() + _SETTLE_SECONDS
+        seen: set[int] = set()
+        while len(seen) < self._workers and time.monotonic() < deadline:
+            try:
+                futures = [self.submit(_worker_id, None) for _ in range(self._workers)]
+            except RuntimeError:  # the pool is no longer running: nothing is starting
+                return
+            done, _ = concurrent.futures.wait(futures, timeout=max(deadline - time.monotonic(), 0))
+            seen |= {f.result() for f in done if f.exception() is None and isinstance(f.result(), int)}
 
     def __enter__(self) -> "WorkerPool":
         return self
@@ -195,6 +218,7 @@ def run_isolated(
                 waiting_since = time.monotonic()
             elif time.monotonic() - waiting_since > _STARTUP_SECONDS:
                 raise WorkerStartError(f"a worker did not finish loading the model in {_STARTUP_SECONDS:g} s")
+        pool.settle()
 
 
 def _result(future: concurrent.futures.Future, max_memory_bytes: int | None) -> Any:
@@ -273,6 +297,12 @@ def _start_worker(setup: Callable[..., None] | None, setup_args: tuple[Any, ...]
 def _ready(_: Any) -> bool:
     """The task :meth:`WorkerPool.start` schedules: it runs once a worker has been set up."""
     return True
+
+
+def _worker_id(_: Any) -> int:
+    """The task :meth:`WorkerPool.close` schedules after a worker was replaced: this worker's process id."""
+    time.sleep(0.2)
+    return os.getpid()
 
 
 def _run_task(task: Callable[[Any], Any], item: Any) -> Any:
