@@ -44,7 +44,7 @@ __all__ = ["WorkerFailure", "WorkerLimits", "WorkerPool", "WorkerStartError", "f
 _MB = 1024 * 1024
 _STARTUP_SECONDS = 600.0  # a worker loading the model on a busy machine
 _POLL_SECONDS = 5.0  # how often the run looks for workers that never become ready
-_SETTLE_SECONDS = 30.0  # how long closing waits for a replacement worker to finish starting
+_SETTLE_SECONDS = 30.0  # how long settle() waits for a replacement worker to finish starting
 _M_ARENA_MAX = -8  # glibc mallopt parameter
 _EXIT_OUT_OF_MEMORY = 86  # a worker's exit status after a task ran out of memory
 
@@ -300,7 +300,7 @@ def _ready(_: Any) -> bool:
 
 
 def _worker_id(_: Any) -> int:
-    """The task :meth:`WorkerPool.close` schedules after a worker was replaced: this worker's process id."""
+    """The task :meth:`WorkerPool.settle` schedules after a worker was replaced: this worker's process id."""
     time.sleep(0.2)
     return os.getpid()
 

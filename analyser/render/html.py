@@ -52,7 +52,14 @@ def report_context(analysis: Analysis, *, learner: Any = None, draft: int | None
         "shown": shown,
         "learner": learner,
         "draft": draft,
+        "content_shown": _content_shown(analysis),
     }
+
+
+def _content_shown(analysis: Analysis) -> bool:
+    """Whether the page has a "Report content" section: areas to show, annexes, or a document that is not a report."""
+    content = analysis.content
+    return content is not None and bool(content.areas or content.annexes or not content.looks_like_report)  # type: ignore[attr-defined]
 
 
 def _word_count_bar(analysis: Analysis) -> dict[str, Any] | None:
