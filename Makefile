@@ -39,8 +39,11 @@ golden: setup
 evaluate: setup
 	$(PY) scripts/evaluate.py ../shared/eval/dev
 
+# The matcher, then what is fitted on its scores: the generic calibration and the proposal room model.
 train: setup
 	$(PY) scripts/train.py ../shared/eval/dev eval/synthetic
+	$(PY) scripts/calibrate_generic.py --write
+	$(PY) scripts/fit_proposal_room.py --write
 
 bench: setup
 	$(PY) scripts/bench.py

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from analyser.cli import main
 from analyser.criteria import load_scheme
 from analyser.portfolio import SUPPORTS, check_portfolio, portfolio_files, support_matrix
-from analyser.proposal import ROOM_LIKELY, ROOM_POSSIBLE, check_proposal
+from analyser.proposal import check_proposal, load_room_model
 from analyser.wordcount import count_words
 
 from docx_factory import add_text, new_document, save
@@ -132,9 +132,13 @@ def test_proposal_json(runner: CliRunner, proposal_md: Path) -> None:
     # the proposal plainly plans to gather feedback and map the customer journey
     assert rooms["S3.1"]["room"] == "likely" and "feedback" in rooms["S3.1"]["sentence"]
     assert rooms["K2.1"]["room"] == "likely" and "customer journey" in rooms["K2.1"]["sentence"]
+    model = load_room_model()
+    assert document["thresholds"] == {"likely": model.likely, "possible": model.possible}
     for row in document["criteria"]:
-        expected = "likely" if row["score"] >= ROOM_LIKELY else "possible" if row["score"] >= ROOM_POSSIBLE else "unclear"
-        assert row["room"] == expected
+        expected = "likely" if row["score"] >= model.likely else "possible" if row["score"] >= model.possible else "unclear"
+        assert row["room"] == expected and 0.0 <= row["similarity"] <= 1.0
+    # nothing in it plans a SWOT or a PESTLE
+    assert rooms["K1.3"]["room"] == rooms["K4.7"]["room"] == "unclear"
     commitments = document["commitments"]
     assert commitments["situation"].startswith("My project will look at the rise in complaints")
     assert "I plan to map the customer journey from order to delivery and identify where it breaks down between the sales team, the warehouse and our delivery partner." in commitments["actions"]

@@ -22,8 +22,10 @@ def proposal(path: Path, scheme: str, limit: int | None, fmt: str, output: Path 
     Highfield asks for a 200-300-word proposal; a scheme may set another limit or none, and
     --limit sets one. It lists what the proposal commits to (the situation, the planned
     actions, who is involved, what will be measured) and what it does not yet say. The
-    criteria are those of the scheme's analysed method (the work-based project); "room for"
-    means the proposal's wording points at the criterion, not that the report will evidence it.
+    criteria are those of the scheme's analysed method (the work-based project); each gets a
+    chance that the planned project gives room for it (likely from 50%), from what the plan
+    commits to and how its wording matches the criterion. Room is not evidence: it cannot tell
+    whether the report will evidence the criterion.
 
     \b
     Examples:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
-from ..proposal import ROOM_LIKELY, ROOM_POSSIBLE, ProposalCheck
+from ..proposal import ProposalCheck
 
 __all__ = ["PROPOSAL_SCHEMA", "proposal_advice", "proposal_to_dict", "proposal_to_json", "proposal_to_text"]
 
@@ -26,7 +26,14 @@ def proposal_to_dict(check: ProposalCheck) -> dict[str, object]:
             "rule": check.rule,
         },
         "criteria": [
-            {"code": c.code, "grade": c.grade, "room": c.room, "score": c.score, "sentence": c.sentence}
+            {
+                "code": c.code,
+                "grade": c.grade,
+                "room": c.room,
+                "score": c.score,
+                "sentence": c.sentence,
+                "similarity": c.similarity,
+            }
             for c in check.criteria
         ],
         "summary": {
@@ -35,7 +42,7 @@ def proposal_to_dict(check: ProposalCheck) -> dict[str, object]:
             "unclear": [c.code for c in check.unclear],
             "total": len(check.criteria),
         },
-        "thresholds": {"likely": ROOM_LIKELY, "possible": ROOM_POSSIBLE},
+        "thresholds": {"likely": check.model.likely, "possible": check.model.possible} if check.model else None,
         "commitments": check.commitments.as_dict() if check.commitments is not None else None,
         "advice": proposal_advice(check),
     }
@@ -110,15 +117,22 @@ def proposal_to_text(check: ProposalCheck) -> str:
     lines += _commitment_lines(check)
     groups = (
         ("likely", "Room for: the proposed project looks likely to give room for"),
-        ("possible", "Possible room: the proposal touches on"),
+        ("possible", "Possible room: the proposal points towards"),
     )
     by_room = {"likely": check.likely, "possible": check.possible}
+    if check.model is not None:
+        lines += [
+            "",
+            "Chance of room: how often proposals that read like this one gave room for the criterion, judged from",
+            f"  what the plan commits to and how its wording matches the criterion (likely from {check.model.likely:.0%}, "
+            f"possible from {check.model.possible:.0%}).",
+        ]
     for room, title in groups:
         rows = sorted(by_room[room], key=lambda c: -c.score)
         lines += ["", f"{title} {len(rows)} of {len(check.criteria)} {scheme.analysed_method} criteria"]
         for row in rows:
-            sentence = textwrap.shorten(row.sentence, width=90, placeholder="…")
-            lines.append(f"  {row.code:<6} {row.grade:<11} {row.score:.2f}  \"{sentence}\"")
+            sentence = textwrap.shorten(row.sentence, width=86, placeholder="…")
+            lines.append(f"  {row.code:<6} {row.grade:<11} {int(row.score * 100):>3}%  \"{sentence}\"")
     unclear = check.unclear
     lines += ["", f"Not clear from the proposal: {len(unclear)}"]
     if unclear:
