@@ -30,6 +30,7 @@ from analyser.match import MatchModel, Matcher  # noqa: E402
 from analyser.match.index import save_evidence_bank  # noqa: E402
 from ksbtrain import (  # noqa: E402
     DEFAULT_FOLDERS,
+    FITTED_ON_SCORES_CARD,
     build_pairs,
     calibration,
     choose_thresholds,
@@ -104,7 +105,7 @@ def main() -> int:
         model, version=VERSION, trained_on=trained_on, folders=[_shown(f) for f in folders], metrics=summary,
         bank_size=len(bank), pairs=sum(int(p.aligned.sum()) for p in pairs), positives=sum(int(p.labels.sum()) for p in pairs),
         c=args.C,
-    ) + generic_card(generic, generic_metrics))
+    ) + generic_card(generic, generic_metrics) + FITTED_ON_SCORES_CARD)
     print(f"wrote {args.output}, {bank_path} and {card}", file=sys.stderr)
     return 0
 

@@ -14,7 +14,7 @@ through :class:`analyser.match.MatchModel`, ``models/evidence_bank.json`` throug
 
 from __future__ import annotations
 
-from .card import generic_card, model_card
+from .card import FITTED_ON_SCORES_CARD, generic_card, model_card
 from .fit import RELATIVE_FEATURES, fit_generic, fit_model, honest_predictions, leave_one_report_out, plain_scheme, with_card
 from .labelled import DEFAULT_FOLDERS, ROOT, LabelledReport, align_sections, load_labelled
 from .metrics import Metrics, calibration, choose_thresholds, score_reports
@@ -22,6 +22,7 @@ from .pairs import ReportPairs, build_pairs, evidence_bank, label_pairs
 
 __all__ = [
     "DEFAULT_FOLDERS",
+    "FITTED_ON_SCORES_CARD",
     "RELATIVE_FEATURES",
     "ROOT",
     "LabelledReport",
