@@ -40,7 +40,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from analyser.criteria import load_scheme  # noqa: E402
 from analyser.embed import load_embedder  # noqa: E402
 from analyser.match import Matcher, MatchModel, Thresholds, section_units  # noqa: E402
-from ksbtrain import DEFAULT_FOLDERS, ReportPairs, build_pairs, honest_predictions, load_labelled, score_reports  # noqa: E402
+from ksbtrain import DEFAULT_FOLDERS, REPORT_FEATURE_NAMES, ReportPairs, build_pairs, honest_predictions, load_labelled, score_reports  # noqa: E402
 
 
 def baseline_scores(pairs: list[ReportPairs], scheme, encoder) -> dict[str, list[np.ndarray]]:  # type: ignore[no-untyped-def]
@@ -146,13 +146,17 @@ def main() -> int:
               f"of {sum(len([s for s in r.section_labels if s.get('part') == 'body']) for r in available)} body sections ({elapsed:.1f}s)")
         figures: dict[str, object] = {}
         shipped = [model.predict(p.table.features.astype(np.float64), p.table.codes) for p in pairs]
-        metrics = score_reports(pairs, shipped, scheme, model.thresholds)
+        placed = [model.placement.predict(p.table.features.astype(np.float64), p.table.codes) for p in pairs] if model.placement else None
+        suggest = model.placement.thresholds.suggest if model.placement else None
+        metrics = score_reports(pairs, shipped, scheme, model.thresholds, placement=placed, placement_suggest=suggest)
         label = "shipped model" + (" (trained on these: optimistic)" if overlap else "")
         print_metrics(label, metrics)
         figures["shipped"] = {**metrics.as_dict(), "per_criterion_f1": {k: round(v, 3) for k, v in metrics.per_criterion_f1.items()}}
         if training_pairs is not None:
-            honest = honest_predictions(pairs, training_pairs, matcher.index_for(scheme, encoder), codes)
-            metrics = score_reports(pairs, honest, scheme, model.thresholds)
+            index = matcher.index_for(scheme, encoder)
+            honest = honest_predictions(pairs, training_pairs, index, codes, without=REPORT_FEATURE_NAMES)
+            placed = honest_predictions(pairs, training_pairs, index, codes) if model.placement else None
+            metrics = score_reports(pairs, honest, scheme, model.thresholds, placement=placed, placement_suggest=suggest)
             print_metrics("leave-one-report-out (honest)", metrics)
             figures["leave_one_report_out"] = {**metrics.as_dict(), "per_criterion_f1": {k: round(v, 3) for k, v in metrics.per_criterion_f1.items()}}
         print("  per-criterion F1: " + "  ".join(f"{k} {v:.2f}" for k, v in metrics.per_criterion_f1.items()))

@@ -36,7 +36,7 @@ from analyser.criteria import load_scheme  # noqa: E402
 from analyser.embed import load_embedder  # noqa: E402
 from analyser.match import Matcher, MatchModel  # noqa: E402
 from analyser.pipeline import Analyser  # noqa: E402
-from ksbtrain import align_sections, build_pairs, evidence_bank, fit_model, load_labelled  # noqa: E402
+from ksbtrain import REPORT_FEATURE_NAMES, align_sections, build_pairs, evidence_bank, fit_model, load_labelled, zeroed  # noqa: E402
 
 DEFAULT = (ROOT.parent / "shared" / "eval" / "dev", ROOT / "eval" / "synthetic")
 
@@ -84,7 +84,11 @@ def main() -> int:
         held = report.id
         rest = [p.recompute(index.without_sources({held, p.report.id})) for p in pairs if p.report.id != held]
         # the shipped card names the trained scheme: without it the matcher treats Highfield as a new scheme
-        model = replace(fit_model(rest, codes, thresholds=shipped.thresholds), card=shipped.card)
+        model = replace(
+            fit_model([zeroed(p, REPORT_FEATURE_NAMES) for p in rest], codes, thresholds=shipped.thresholds),
+            card=shipped.card,
+            placement=fit_model(rest, codes, thresholds=shipped.placement.thresholds) if shipped.placement else None,
+        )
         matcher = Matcher(model=model, bank=[row for row in bank if row[2] != held])
         analysis = Analyser(scheme, encoder=encoder, matcher=matcher)(report.path("md"))
         steps = {step.code: step for step in analysis.next_steps}

@@ -26,13 +26,15 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from analyser.criteria import load_scheme  # noqa: E402
 from analyser.embed import load_embedder  # noqa: E402
-from analyser.match import MatchModel, Matcher  # noqa: E402
+from analyser.match import MatchModel, Matcher, Thresholds  # noqa: E402
 from analyser.match.index import save_evidence_bank  # noqa: E402
 from ksbtrain import (  # noqa: E402
     DEFAULT_FOLDERS,
     FITTED_ON_SCORES_CARD,
+    REPORT_FEATURE_NAMES,
     build_pairs,
     calibration,
+    choose_placement_suggest,
     choose_thresholds,
     evidence_bank,
     fit_generic,
@@ -43,6 +45,7 @@ from ksbtrain import (  # noqa: E402
     model_card,
     score_reports,
     with_card,
+    zeroed,
 )
 
 VERSION = "1"
@@ -80,23 +83,29 @@ def main() -> int:
           f"{sum(int(p.labels.sum()) for p in pairs)} positive ({time.perf_counter() - started:.1f}s)", file=sys.stderr)
     codes = tuple(c.code for c in scheme.analysed_criteria)
     index = matcher.index_for(scheme, encoder)
-    predictions = leave_one_report_out(pairs, index, codes, c=args.C)
+    # The main model judges each section on its own (report features at 0) and decides every status; the
+    # placement twin, which also compares a section with the report's others, chooses the sections.
+    predictions = leave_one_report_out(pairs, index, codes, c=args.C, without=REPORT_FEATURE_NAMES)
+    placement = leave_one_report_out(pairs, index, codes, c=args.C)
     thresholds = choose_thresholds(pairs, predictions, scheme)
-    metrics = score_reports(pairs, predictions, scheme, thresholds)
+    placement_suggest = choose_placement_suggest(pairs, predictions, placement, scheme, thresholds)
+    metrics = score_reports(pairs, predictions, scheme, thresholds, placement=placement, placement_suggest=placement_suggest)
     summary = metrics.as_dict()
     summary["per_criterion_f1"] = {k: round(v, 3) for k, v in metrics.per_criterion_f1.items()}
     summary["method"] = "leave-one-report-out over the training reports; thresholds chosen on the held-out scores"
     summary.update(calibration(pairs, predictions))
+    summary["placement_suggest"] = round(placement_suggest, 4)
     print(json.dumps({"thresholds": thresholds.__dict__, **summary}, indent=1))
     if args.dry_run:
         return 0
-    fitted = fit_model(pairs, codes, c=args.C, thresholds=thresholds)
+    fitted = fit_model([zeroed(p, REPORT_FEATURE_NAMES) for p in pairs], codes, c=args.C, thresholds=thresholds)
+    placed = fit_model(pairs, codes, c=args.C, thresholds=Thresholds(placement_suggest, thresholds.evidenced, thresholds.review))
     generic, generic_metrics = fit_generic(pairs, scheme, encoder, c=args.C)
     print("generic model (criteria's own words only), leave-one-report-out: " + json.dumps(generic_metrics), file=sys.stderr)
     trained_on = [f"{p.report.folder.parent.name}/{p.report.folder.name}" for p in pairs]
     model = with_card(
         fitted, version=VERSION, scheme_id=scheme.id, trained_on=trained_on, metrics=summary,
-        generic=generic, generic_metrics=generic_metrics,
+        generic=generic, generic_metrics=generic_metrics, placement=placed,
     )
     bank_path = save_evidence_bank(bank, scheme_id=scheme.id, path=args.output.with_name("evidence_bank.json"))
     model.save(args.output)

@@ -45,6 +45,27 @@ def test_statuses_follow_thresholds(scheme, fake_encoder) -> None:
     assert all(r.claimed is None for r in results)
 
 
+def test_placement_chooses_the_sections_and_never_changes_a_status(scheme, fake_encoder) -> None:
+    sections = sections_of("We looked at our mission.", "I recommended a change.", "Other text here.")
+    table = compute_pair_table(sections, build_index(scheme, fake_encoder), fake_encoder)
+    status = probabilities_for(table, {(0, "K1.1"): 0.9, (1, "K1.2"): 0.4})
+    # the placement model prefers section 2 for K1.1 and puts K1.3 (a gap by status) high in section 1
+    placement = probabilities_for(table, {(0, "K1.1"): 0.3, (2, "K1.1"): 0.8, (1, "K1.2"): 0.7, (1, "K1.3"): 0.95})
+    thresholds = Thresholds(suggest=0.5, evidenced=0.6, review=0.3)
+    suggestions, results = Matcher.decide(sections, scheme, table, status, thresholds, placement=placement, placement_suggest=0.6)
+    by_code = {r.code: r for r in results}
+    assert (by_code["K1.1"].status, by_code["K1.1"].score) == ("evidenced", 0.9)
+    assert by_code["K1.1"].sections == (2,) and by_code["K1.1"].evidence[0].section == 2
+    assert by_code["K1.2"].status == "review" and by_code["K1.2"].sections == (1,)
+    assert by_code["K1.3"].status == "gap" and by_code["K1.3"].sections == ()
+    assert [s.code for s in suggestions[1]] == ["K1.2"]  # K1.3 is a gap: never suggested
+    assert [s.code for s in suggestions[2]] == ["K1.1"] and suggestions[2][0].score == 0.8
+    assert suggestions[0] == ()
+    # without a placement the status probabilities place the criteria, as before
+    alone, _ = Matcher.decide(sections, scheme, table, status, thresholds)
+    assert [s.code for s in alone[0]] == ["K1.1"] and alone[2] == ()
+
+
 def test_evidence_only_beyond_the_limit_is_a_gap(scheme, fake_encoder) -> None:
     long_text = " ".join(["word"] * 2800)
     sections = sections_of(long_text, "Other organisations compare their standards with ours.")

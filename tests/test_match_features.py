@@ -11,21 +11,44 @@ import pytest
 
 from analyser.datamodel import Block, Criterion, Scheme, Section
 from analyser.match import FEATURE_NAMES, FEATURES, build_index, compute_pair_table
+from analyser.match.features import REPORT_FEATURES, report_features
 from analyser.wordcount import count_section_words
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_names_are_the_features_in_order() -> None:
-    assert FEATURE_NAMES == tuple(feature.name for feature in FEATURES)
+    assert FEATURE_NAMES == tuple(feature.name for feature in FEATURES) + tuple(f.name for f in REPORT_FEATURES)
     assert len(set(FEATURE_NAMES)) == len(FEATURE_NAMES)
-    assert all(feature.about for feature in FEATURES)
+    assert all(feature.about for feature in FEATURES + REPORT_FEATURES)
+    assert all(f.of in FEATURE_NAMES[: len(FEATURES)] and f.kind in ("rank", "gap") for f in REPORT_FEATURES)
 
 
 def test_the_shipped_model_reads_these_columns() -> None:
     stored = json.loads((ROOT / "models" / "matcher.json").read_text(encoding="utf-8"))
     assert tuple(stored["feature_names"]) == FEATURE_NAMES
-    assert len(stored["coef"]) == len(stored["mean"]) == len(FEATURES)
+    assert len(stored["coef"]) == len(stored["mean"]) == len(FEATURE_NAMES)
+    # the main model judges a section on its own: no weight on the report features; its placement twin has some
+    report = [FEATURE_NAMES.index(f.name) for f in REPORT_FEATURES]
+    assert all(stored["coef"][i] == 0.0 for i in report)
+    assert any(stored["placement"]["coef"][i] != 0.0 for i in report)
+
+
+def test_report_features_rank_and_gap_each_section_within_the_report() -> None:
+    names = [feature.name for feature in FEATURES]
+    sections, criteria = 3, 2
+    section_features = np.zeros((sections * criteria, len(FEATURES)), dtype=np.float32)
+    ex = names.index("ex_knn")
+    # criterion 0: section 1 best (0.9), then section 0 (0.5), then section 2 (0.1); criterion 1: all equal
+    section_features[[0, 2, 4], ex] = (0.5, 0.9, 0.1)
+    section_features[[1, 3, 5], ex] = 0.3
+    out = report_features(section_features, sections, criteria)
+    rank = [f.name for f in REPORT_FEATURES].index("report_rank_ex")
+    gap = [f.name for f in REPORT_FEATURES].index("report_gap_ex")
+    assert out[[0, 2, 4], rank].tolist() == [1, 0, 2]
+    assert out[[0, 2, 4], gap] == pytest.approx([-0.4, 0.0, -0.8])
+    assert out[[1, 3, 5], gap].tolist() == [0.0, 0.0, 0.0]
+    assert report_features(np.zeros((0, len(FEATURES)), dtype=np.float32), 0, 2).shape == (0, len(REPORT_FEATURES))
 
 
 def _criterion(code: str, description: str, **fields: tuple[str, ...]) -> Criterion:

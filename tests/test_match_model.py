@@ -19,6 +19,7 @@ def test_the_shipped_model_round_trips_byte_for_byte() -> None:
     model = MatchModel.load(SHIPPED)
     assert model.to_json() == SHIPPED.read_text(encoding="utf-8")
     assert model.generic is not None and model.generic.criterion_bias == {}
+    assert model.placement is not None and model.placement.criterion_bias.keys() == model.criterion_bias.keys()
 
 
 def test_save_then_load_predicts_the_same(tmp_path: Path) -> None:
@@ -30,6 +31,8 @@ def test_save_then_load_predicts_the_same(tmp_path: Path) -> None:
     codes = ("K1.1", "S5.5", "K1.1", "X9.9", "S3.1")
     assert np.array_equal(again.predict(features, codes), model.predict(features, codes))
     assert again.thresholds == model.thresholds and again.card == model.card
+    assert np.array_equal(again.placement.predict(features, codes), model.placement.predict(features, codes))
+    assert again.placement.thresholds == model.placement.thresholds
 
 
 def test_created_defaults_to_today(tmp_path: Path) -> None:

@@ -164,7 +164,11 @@ class Matcher:
         calibration = self._calibration() if model is self._model().generic else None
         if calibration is not None:  # the generic model's scores on the trained model's scale
             probabilities, thresholds = calibration.rescale(probabilities), calibration.thresholds()
-        return decide(sections, scheme, table, probabilities, thresholds)
+        placement = model.placement
+        if placement is None or not len(table.codes):
+            return decide(sections, scheme, table, probabilities, thresholds)
+        placed = placement.predict(table.features.astype(np.float64), model_codes)
+        return decide(sections, scheme, table, probabilities, thresholds, placement=placed, placement_suggest=placement.thresholds.suggest)
 
     def _calibration(self) -> Calibration | None:
         if self.calibration is _UNSET:

@@ -1,10 +1,16 @@
 """Pair probabilities -> suggestions per section, a status per criterion, and the evidence sentences.
 
-- a section's suggestions are the criteria at or above the ``suggest`` threshold;
 - a criterion is ``evidenced`` when its best section within the marking limit reaches the
   ``evidenced`` threshold, ``review`` when it reaches ``review``, else ``gap``; evidence found
   only after the marking limit gives a ``gap`` with ``beyond_limit_only``;
+- a section's suggestions are the criteria (not gaps) whose placement probability reaches the
+  placement's ``suggest`` threshold; an evidenced criterion is always suggested for its best section;
 - evidence is the sentences of the credited sections that score highest for the criterion.
+
+The placement probabilities (``placement``: which of a report's sections evidence a criterion, from a
+model that also compares each section with the report's others) are optional; without them the
+status probabilities place the criteria too. Keeping the two apart keeps the status absolute: a
+document's best section for a criterion is not credited merely for being its best.
 """
 
 from __future__ import annotations
@@ -88,12 +94,22 @@ def decide(
     table: PairTable,
     probabilities: np.ndarray,
     thresholds: Thresholds,
+    *,
+    placement: np.ndarray | None = None,
+    placement_suggest: float | None = None,
 ) -> tuple[dict[int, tuple[Suggestion, ...]], tuple[CriterionResult, ...]]:
-    """Turn pair probabilities into suggestions per body section and a result per criterion."""
+    """Turn pair probabilities into suggestions per body section and a result per criterion.
+
+    ``probabilities`` decide each criterion's status and score; ``placement`` (default: the same) and
+    ``placement_suggest`` (default: ``thresholds.suggest``) decide which sections are credited and suggested.
+    """
     by_index = {s.index: s for s in sections}
     codes = tuple(c.code for c in scheme.analysed_criteria)
     code_position = {code: i for i, code in enumerate(codes)}
     pair = _pair_probabilities(table, probabilities)
+    place = pair if placement is None else _pair_probabilities(table, placement)
+    suggest = thresholds.suggest if placement is None or placement_suggest is None else placement_suggest
+    placed: set[str] = set()  # criteria that may be suggested: not a gap, or evidenced only beyond the limit
     claims = find_claims(sections, codes)
     maximum = scheme.word_maximum
     results = []
@@ -113,12 +129,15 @@ def decide(
         beyond_only = status == "gap" and p_beyond >= thresholds.review
         if status != "gap":
             # The sections put forward for it, or at least its best one.
-            credited = sorted((item for item in within if item[0] >= thresholds.suggest), reverse=True)
-            credited = credited or sorted(within, reverse=True)[:1]
+            by_place = [(place[(section_index, code)], section_index) for _, section_index in within]
+            credited = sorted((item for item in by_place if item[0] >= suggest), reverse=True)
+            credited = credited or sorted(by_place, reverse=True)[:1]
         elif beyond_only:
-            credited = sorted((item for item in beyond if item[0] >= thresholds.review), reverse=True)
+            credited = sorted(((place[(s, code)], s) for p, s in beyond if p >= thresholds.review), reverse=True)
         else:
             credited = []
+        if status != "gap" or beyond_only:
+            placed.add(code)
         if status == "evidenced":
             forced.add((credited[0][1], code))
         evidence = []
@@ -147,9 +166,9 @@ def decide(
         if section.part != "body":
             continue
         chosen = [
-            Suggestion(code=code, score=round(pair[(section.index, code)], 4))
+            Suggestion(code=code, score=round(place[(section.index, code)], 4))
             for code in codes
-            if pair.get((section.index, code), 0.0) >= thresholds.suggest or (section.index, code) in forced
+            if (code in placed and place.get((section.index, code), 0.0) >= suggest) or (section.index, code) in forced
         ]
         suggestions[section.index] = tuple(sorted(chosen, key=lambda s: (-s.score, code_position[s.code])))
     return suggestions, tuple(results)

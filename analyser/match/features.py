@@ -27,7 +27,18 @@ from .similarity import best_per_criterion, similarity, text_similarity, top_mea
 if TYPE_CHECKING:  # pragma: no cover
     from .index import CriteriaIndex
 
-__all__ = ["FEATURES", "FEATURE_NAMES", "Feature", "SectionSignals", "SentenceScores", "pair_features", "section_signals"]
+__all__ = [
+    "FEATURES",
+    "FEATURE_NAMES",
+    "REPORT_FEATURES",
+    "Feature",
+    "ReportFeature",
+    "SectionSignals",
+    "SentenceScores",
+    "pair_features",
+    "report_features",
+    "section_signals",
+]
 
 _SHARE_TEMPERATURE = 0.05  # softmax temperature of "how strongly a sentence points at this criterion"
 _PART_COVERED = 0.45  # a part the assessor looks for is covered when a sentence comes this close
@@ -102,7 +113,50 @@ FEATURES: tuple[Feature, ...] = (
     Feature("bank_rank_best", "best rank of the criterion over the bank", lambda s, g: float(s.bank_ranks[:, g].min())),
 )
 
-FEATURE_NAMES: tuple[str, ...] = tuple(feature.name for feature in FEATURES)
+
+@dataclass(frozen=True)
+class ReportFeature:
+    """A column comparing a section with the report's other body sections for the same criterion.
+
+    ``of`` names the section feature compared; ``kind`` is "rank" (0 for the report's best section,
+    capped at :data:`_REPORT_RANK_CAP`) or "gap" (the section's value minus the report's best).
+    """
+
+    name: str
+    about: str
+    of: str
+    kind: str
+
+
+_REPORT_RANK_CAP = 5
+REPORT_FEATURES: tuple[ReportFeature, ...] = (
+    ReportFeature("report_rank_ex", "rank of the section in the report by ex_knn", "ex_knn", "rank"),
+    ReportFeature("report_gap_ex", "ex_knn below the report's best section", "ex_knn", "gap"),
+    ReportFeature("report_rank_bank", "rank of the section in the report by bank_top3", "bank_top3", "rank"),
+    ReportFeature("report_gap_bank", "bank_top3 below the report's best section", "bank_top3", "gap"),
+    ReportFeature("report_rank_desc", "rank of the section in the report by desc_max", "desc_max", "rank"),
+    ReportFeature("report_gap_desc", "desc_max below the report's best section", "desc_max", "gap"),
+    ReportFeature("report_rank_share", "rank of the section in the report by share_sum", "share_sum", "rank"),
+    ReportFeature("report_gap_share", "share_sum below the report's best section", "share_sum", "gap"),
+)
+
+FEATURE_NAMES: tuple[str, ...] = tuple(feature.name for feature in FEATURES) + tuple(f.name for f in REPORT_FEATURES)
+
+
+def report_features(section_features: np.ndarray, sections: int, criteria: int) -> np.ndarray:
+    """(rows, len(REPORT_FEATURES)) for a report's section features, rows section by section (``criteria`` each)."""
+    out = np.zeros((sections * criteria, len(REPORT_FEATURES)), dtype=np.float32)
+    if sections == 0:
+        return out
+    names = [feature.name for feature in FEATURES]
+    for column, feature in enumerate(REPORT_FEATURES):
+        values = section_features[:, names.index(feature.of)].reshape(sections, criteria)
+        if feature.kind == "rank":
+            ranks = (-values).argsort(axis=0, kind="stable").argsort(axis=0, kind="stable")
+            out[:, column] = np.minimum(ranks, _REPORT_RANK_CAP).reshape(-1)
+        else:
+            out[:, column] = (values - values.max(axis=0, keepdims=True)).reshape(-1)
+    return out
 
 
 @dataclass(frozen=True)

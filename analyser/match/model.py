@@ -8,10 +8,14 @@ The file is plain JSON, no pickle::
      "criterion_bias": {code: bias},
      "thresholds": {"suggest", "evidenced", "review"},
      "trained_on": [report ids], "metrics": {...},
-     "generic": {"use", "mean", "scale", "coef", "intercept", "thresholds", "metrics"}}   # optional
+     "generic": {"use", "mean", "scale", "coef", "intercept", "thresholds", "metrics"},   # optional
+     "placement": {"use", "mean", "scale", "coef", "intercept", "criterion_bias", "thresholds"}}   # optional
 
 ``generic`` is a twin without per-criterion bias for schemes that have only their criteria's
-own words. ``created``, ``scheme``, ``trained_on`` and ``metrics`` are kept in
+own words. ``placement`` is a twin that also reads the report features (each section against the
+report's other sections for the criterion): it chooses which sections are credited and suggested for
+a criterion whose status the main model decided (:func:`analyser.match.decide.decide`); the main
+model is fitted with those features at 0, so it judges each section on its own. ``created``, ``scheme``, ``trained_on`` and ``metrics`` are kept in
 :attr:`MatchModel.card` (the generic twin's ``metrics`` in its own card), so that a model read
 and written again gives the same bytes.
 """
@@ -36,6 +40,7 @@ __all__ = ["MODEL_SCHEMA", "MatchModel", "Thresholds", "default_model_path", "mo
 MODEL_SCHEMA = "ksb-matcher/1"
 _KIND = "logistic regression on standardised similarity features + per-criterion bias"
 _GENERIC_USE = "schemes whose criteria have no prototypes and no evidence bank (only their own words)"
+_PLACEMENT_USE = "which sections of a report are credited and suggested for a criterion the main model did not call a gap"
 _CARD_KEYS = ("trained_on", "metrics", "created", "scheme")
 
 
@@ -73,6 +78,7 @@ class MatchModel:
     version: str = "untrained"
     card: dict[str, Any] = field(default_factory=dict)
     generic: "MatchModel | None" = None
+    placement: "MatchModel | None" = None
 
     def predict(self, features: np.ndarray, codes: tuple[str, ...]) -> np.ndarray:
         """Probabilities for rows of features, each row belonging to the criterion in ``codes``."""
@@ -110,12 +116,14 @@ class MatchModel:
         """The model in a parsed ``ksb-matcher/1`` document (feature names not checked)."""
         names = tuple(data["feature_names"])
         generic = data.get("generic")
+        placement = data.get("placement")
         return cls._linear(
             data,
             names,
             version=str(data.get("version", "unknown")),
             card={k: v for k, v in data.items() if k in _CARD_KEYS},
             generic=cls._linear(generic, names, version="generic", card={"metrics": generic.get("metrics", {})}) if generic else None,
+            placement=cls._linear(placement, names, version="placement") if placement else None,
         )
 
     @classmethod
@@ -164,6 +172,13 @@ class MatchModel:
                 **self.generic._linear_dict(),
                 "thresholds": self.generic.thresholds.as_dict(),
                 "metrics": self.generic.card.get("metrics", {}),
+            }
+        if self.placement is not None:
+            data["placement"] = {
+                "use": _PLACEMENT_USE,
+                **self.placement._linear_dict(),
+                "criterion_bias": {k: round(v, 6) for k, v in self.placement.criterion_bias.items()},
+                "thresholds": self.placement.thresholds.as_dict(),
             }
         return data
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..datamodel import Section
 from ..embed import TextEncoder
-from .features import FEATURE_NAMES, SentenceScores, pair_features
+from .features import FEATURES, FEATURE_NAMES, SentenceScores, pair_features, report_features
 from .index import CriteriaIndex
 from .sentences import SectionUnits, section_units
 
@@ -76,5 +76,7 @@ def compute_pair_table(
         scores[section.index] = sentence_scores
         rows_sections.extend([section.index] * index.size)
         rows_codes.extend(index.codes)
-    matrix = np.vstack(blocks) if blocks else np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
+    matrix = np.vstack(blocks) if blocks else np.zeros((0, len(FEATURES)), dtype=np.float32)
+    matrix = np.hstack([matrix, report_features(matrix, len(blocks), index.size)])
+    assert matrix.shape[1] == len(FEATURE_NAMES)
     return PairTable(sections=tuple(rows_sections), codes=tuple(rows_codes), features=matrix, sentence_scores=scores)

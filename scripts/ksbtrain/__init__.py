@@ -15,15 +15,16 @@ through :class:`analyser.match.MatchModel`, ``models/evidence_bank.json`` throug
 from __future__ import annotations
 
 from .card import FITTED_ON_SCORES_CARD, generic_card, model_card
-from .fit import RELATIVE_FEATURES, fit_generic, fit_model, honest_predictions, leave_one_report_out, plain_scheme, with_card
+from .fit import REPORT_FEATURE_NAMES, RELATIVE_FEATURES, fit_generic, fit_model, honest_predictions, leave_one_report_out, plain_scheme, with_card, zeroed
 from .labelled import DEFAULT_FOLDERS, ROOT, LabelledReport, align_sections, load_labelled
-from .metrics import Metrics, calibration, choose_thresholds, score_reports
+from .metrics import Metrics, calibration, choose_placement_suggest, choose_thresholds, score_reports
 from .pairs import ReportPairs, build_pairs, evidence_bank, label_pairs
 
 __all__ = [
     "DEFAULT_FOLDERS",
     "FITTED_ON_SCORES_CARD",
     "RELATIVE_FEATURES",
+    "REPORT_FEATURE_NAMES",
     "ROOT",
     "LabelledReport",
     "Metrics",
@@ -31,6 +32,7 @@ __all__ = [
     "align_sections",
     "build_pairs",
     "calibration",
+    "choose_placement_suggest",
     "choose_thresholds",
     "evidence_bank",
     "fit_generic",
@@ -44,4 +46,5 @@ __all__ = [
     "plain_scheme",
     "score_reports",
     "with_card",
+    "zeroed",
 ]

@@ -48,7 +48,13 @@ with `HF_HUB_OFFLINE=1`; `model.safetensors` is checked against the upstream sha
   centroid; how strongly sentences point at this criterion rather than the others (softmax share, best rank,
   sentences ranked first); the heading against the criterion and its examples; cue-term hits; criterion codes
   written in the text; relative position and length; the criterion's rank in the section; and the same
-  k-NN/share/rank over the evidence bank.
+  k-NN/share/rank over the evidence bank. Then the report features (`REPORT_FEATURES`): the section's rank among
+  the report's body sections for the criterion and its distance below the best, by examples, bank, description
+  and sentence share.
+- **Two models in one file**: the main model is fitted with the report features at 0 and decides each criterion's
+  status and score from the section on its own (a document's best section is not credited merely for being its
+  best); the `placement` twin reads them too and chooses which sections are credited and suggested for a
+  criterion that is not a gap (suggested from p >= {model.placement.thresholds.suggest if model.placement else t.suggest:.3f}).
 - **Data**: {len(trained_on)} labelled reports ({", ".join(trained_on)}): {pairs} labelled (section, criterion)
   pairs, {positives} positive, from {", ".join(f"`{folder}`" for folder in folders)}; the synthetic ones and how
   they were made are in `eval/synthetic/README.md`. The bundled sample report is held out.

@@ -11,12 +11,15 @@ import numpy as np
 from analyser.datamodel import Scheme
 from analyser.embed import TextEncoder
 from analyser.match import FEATURE_NAMES, CriteriaIndex, MatchModel, Thresholds, build_index
+from analyser.match.features import REPORT_FEATURES
 
 from .metrics import choose_thresholds, score_reports
 from .pairs import ReportPairs
 
 __all__ = [
     "RELATIVE_FEATURES",
+    "REPORT_FEATURE_NAMES",
+    "zeroed",
     "fit_generic",
     "fit_model",
     "honest_predictions",
@@ -31,6 +34,20 @@ RELATIVE_FEATURES = (
     "share_max", "share_sum", "rank_best", "top1_sentences", "section_rank",
     "bank_max", "bank_top3", "bank_share", "bank_rank_best",
 )
+# Each section against the report's other sections: read only by the placement twin (the main model has them at 0).
+REPORT_FEATURE_NAMES = tuple(feature.name for feature in REPORT_FEATURES)
+RELATIVE_FEATURES = RELATIVE_FEATURES + REPORT_FEATURE_NAMES
+
+
+def zeroed(pairs: ReportPairs, names: Iterable[str]) -> ReportPairs:
+    """The same pairs with the named feature columns set to 0 (a model fitted on them gives those columns no weight)."""
+    names = tuple(names)
+    if not names:
+        return pairs
+    features = pairs.table.features.copy()
+    for name in names:
+        features[:, FEATURE_NAMES.index(name)] = 0.0
+    return replace(pairs, table=replace(pairs.table, features=features))
 
 
 def _design(features: np.ndarray, codes: Iterable[str], all_codes: tuple[str, ...], mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
@@ -77,17 +94,25 @@ def with_card(
     metrics: dict[str, Any],
     generic: MatchModel | None = None,
     generic_metrics: dict[str, Any] | None = None,
+    placement: MatchModel | None = None,
 ) -> MatchModel:
     """The fitted model with what the file records about it (created today), ready for ``save``."""
     card = {"created": _dt.date.today().isoformat(), "scheme": scheme_id, "trained_on": trained_on, "metrics": metrics}
     twin = replace(generic, version="generic", card={"metrics": generic_metrics or {}}) if generic is not None else None
-    return replace(model, version=version, card=card, generic=twin)
+    placed = replace(placement, version="placement") if placement is not None else None
+    return replace(model, version=version, card=card, generic=twin, placement=placed)
 
 
 def honest_predictions(
-    targets: list[ReportPairs], training: list[ReportPairs], index: CriteriaIndex, all_codes: tuple[str, ...], *, c: float = 1.0
+    targets: list[ReportPairs],
+    training: list[ReportPairs],
+    index: CriteriaIndex,
+    all_codes: tuple[str, ...],
+    *,
+    c: float = 1.0,
+    without: tuple[str, ...] = (),
 ) -> list[np.ndarray]:
-    """Probabilities for each target report from a model that never saw it.
+    """Probabilities for each target report from a model that never saw it (``without``: feature columns held at 0).
 
     The model is trained on the other reports, and the evidence bank used for the target's
     features and for every training report's features leaves the target's sentences out.
@@ -95,29 +120,24 @@ def honest_predictions(
     predictions = []
     for target in targets:
         held = target.report.id
-        rest = [t.recompute(index.without_sources({held, t.report.id})) for t in training if t.report.id != held]
+        rest = [zeroed(t.recompute(index.without_sources({held, t.report.id})), without) for t in training if t.report.id != held]
         model = fit_model(rest, all_codes, c=c)
-        own = target.recompute(index.without_sources({held}))
+        own = zeroed(target.recompute(index.without_sources({held})), without)
         predictions.append(model.predict(own.table.features.astype(np.float64), own.table.codes))
     return predictions
 
 
-def leave_one_report_out(pairs: list[ReportPairs], index: CriteriaIndex, all_codes: tuple[str, ...], *, c: float = 1.0) -> list[np.ndarray]:
+def leave_one_report_out(
+    pairs: list[ReportPairs], index: CriteriaIndex, all_codes: tuple[str, ...], *, c: float = 1.0, without: tuple[str, ...] = ()
+) -> list[np.ndarray]:
     """Probabilities for each report from a model trained on all the others."""
-    return honest_predictions(pairs, pairs, index, all_codes, c=c)
+    return honest_predictions(pairs, pairs, index, all_codes, c=c, without=without)
 
 
 def plain_scheme(scheme: Scheme) -> Scheme:
     """The scheme as a provider's own file would be: the criteria's own words, no authored prototypes."""
     criteria = tuple(replace(c, looks_for=(), cues=(), examples=(), negatives=(), distinguish="") for c in scheme.criteria)
     return replace(scheme, criteria=criteria)
-
-
-def _absolute_only(pairs: ReportPairs) -> ReportPairs:
-    features = pairs.table.features.copy()
-    for name in RELATIVE_FEATURES:
-        features[:, FEATURE_NAMES.index(name)] = 0.0
-    return replace(pairs, table=replace(pairs.table, features=features))
 
 
 def fit_generic(pairs: list[ReportPairs], scheme: Scheme, encoder: TextEncoder, *, c: float = 1.0) -> tuple[MatchModel, dict[str, Any]]:
@@ -128,7 +148,7 @@ def fit_generic(pairs: list[ReportPairs], scheme: Scheme, encoder: TextEncoder, 
     leave-one-report-out.
     """
     index = build_index(plain_scheme(scheme), encoder, bank=[])
-    plain = [_absolute_only(p.recompute(index)) for p in pairs]
+    plain = [zeroed(p.recompute(index), RELATIVE_FEATURES) for p in pairs]
     predictions = []
     for held in range(len(plain)):
         model = fit_model([p for i, p in enumerate(plain) if i != held], (), c=c)

@@ -12,7 +12,7 @@ from analyser.match import Thresholds, criterion_probabilities, decide
 
 from .pairs import ReportPairs
 
-__all__ = ["Metrics", "calibration", "choose_thresholds", "score_reports"]
+__all__ = ["Metrics", "calibration", "choose_placement_suggest", "choose_thresholds", "score_reports"]
 
 
 @dataclass
@@ -60,15 +60,26 @@ class Metrics:
         }
 
 
-def score_reports(pairs: list[ReportPairs], predictions: list[np.ndarray], scheme: Scheme, thresholds: Thresholds) -> Metrics:
-    """Section-level micro P/R/F1 of suggestions and report-level gap/review figures."""
+def score_reports(
+    pairs: list[ReportPairs],
+    predictions: list[np.ndarray],
+    scheme: Scheme,
+    thresholds: Thresholds,
+    *,
+    placement: list[np.ndarray] | None = None,
+    placement_suggest: float | None = None,
+) -> Metrics:
+    """Section-level micro P/R/F1 of suggestions and report-level gap/review figures (``placement``: see ``decide``)."""
     codes = tuple(c.code for c in scheme.analysed_criteria)
     tp = fp = fn = 0
     per = {code: [0, 0, 0] for code in codes}
     missed = false_gaps = review = credited_total = missing_total = total = 0
-    for report, probabilities in zip(pairs, predictions):
+    placements = placement if placement is not None else [None] * len(pairs)
+    for report, probabilities, placed in zip(pairs, predictions, placements):
         keep = report.aligned
-        suggestions, results = decide(report.sections, scheme, report.table, probabilities, thresholds)
+        suggestions, results = decide(
+            report.sections, scheme, report.table, probabilities, thresholds, placement=placed, placement_suggest=placement_suggest
+        )
         suggested = {(index, s.code) for index, chosen in suggestions.items() for s in chosen}
         for row in np.flatnonzero(keep):
             code = report.table.codes[row]
@@ -125,6 +136,18 @@ def choose_thresholds(pairs: list[ReportPairs], predictions: list[np.ndarray], s
                 best = (cost, Thresholds(suggest=best_suggest, evidenced=float(evidenced), review=float(min(review, evidenced))))
     assert best is not None
     return best[1]
+
+
+def choose_placement_suggest(
+    pairs: list[ReportPairs], predictions: list[np.ndarray], placement: list[np.ndarray], scheme: Scheme, thresholds: Thresholds
+) -> float:
+    """The placement threshold with the best section F1, statuses decided by ``predictions`` at ``thresholds``."""
+    best_suggest, best_f1 = thresholds.suggest, -1.0
+    for suggest in np.arange(0.15, 0.8, 0.025):
+        f1 = score_reports(pairs, predictions, scheme, thresholds, placement=placement, placement_suggest=float(suggest)).f1
+        if f1 > best_f1 + 1e-12:
+            best_suggest, best_f1 = float(suggest), f1
+    return best_suggest
 
 
 def calibration(pairs: list[ReportPairs], predictions: list[np.ndarray]) -> dict[str, float]:
