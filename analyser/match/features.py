@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Literal
 
 import numpy as np
 
@@ -125,7 +125,7 @@ class ReportFeature:
     name: str
     about: str
     of: str
-    kind: str
+    kind: Literal["rank", "gap"]
 
 
 _REPORT_RANK_CAP = 5

@@ -15,9 +15,10 @@ The file is plain JSON, no pickle::
 own words. ``placement`` is a twin that also reads the report features (each section against the
 report's other sections for the criterion): it chooses which sections are credited and suggested for
 a criterion whose status the main model decided (:func:`analyser.match.decide.decide`); the main
-model is fitted with those features at 0, so it judges each section on its own. ``created``, ``scheme``, ``trained_on`` and ``metrics`` are kept in
-:attr:`MatchModel.card` (the generic twin's ``metrics`` in its own card), so that a model read
-and written again gives the same bytes.
+model is fitted with those features at 0, so it judges each section on its own.
+
+``created``, ``scheme``, ``trained_on`` and ``metrics`` are kept in :attr:`MatchModel.card` (the
+generic twin's ``metrics`` in its own card), so that a model read and written again gives the same bytes.
 """
 
 from __future__ import annotations
