@@ -138,6 +138,10 @@ REPORT_FEATURES: tuple[ReportFeature, ...] = (
     ReportFeature("report_gap_desc", "desc_max below the report's best section", "desc_max", "gap"),
     ReportFeature("report_rank_share", "rank of the section in the report by share_sum", "share_sum", "rank"),
     ReportFeature("report_gap_share", "share_sum below the report's best section", "share_sum", "gap"),
+    ReportFeature("report_rank_centroid", "rank of the section in the report by centroid", "centroid", "rank"),
+    ReportFeature("report_gap_centroid", "centroid below the report's best section", "centroid", "gap"),
+    ReportFeature("report_rank_part", "rank of the section in the report by part_max", "part_max", "rank"),
+    ReportFeature("report_gap_part", "part_max below the report's best section", "part_max", "gap"),
 )
 
 FEATURE_NAMES: tuple[str, ...] = tuple(feature.name for feature in FEATURES) + tuple(f.name for f in REPORT_FEATURES)

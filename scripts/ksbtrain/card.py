@@ -49,8 +49,8 @@ with `HF_HUB_OFFLINE=1`; `model.safetensors` is checked against the upstream sha
   sentences ranked first); the heading against the criterion and its examples; cue-term hits; criterion codes
   written in the text; relative position and length; the criterion's rank in the section; and the same
   k-NN/share/rank over the evidence bank. Then the report features (`REPORT_FEATURES`): the section's rank among
-  the report's body sections for the criterion and its distance below the best, by examples, bank, description
-  and sentence share.
+  the report's body sections for the criterion and its distance below the best, by examples, bank, description,
+  sentence share, centroid and parts.
 - **Two models in one file**: the main model is fitted with the report features at 0 and decides each criterion's
   status and score from the section on its own (a document's best section is not credited merely for being its
   best); the `placement` twin reads them too and chooses which sections are credited and suggested for a
