@@ -129,19 +129,22 @@ class ReportFeature:
 
 
 _REPORT_RANK_CAP = 5
-REPORT_FEATURES: tuple[ReportFeature, ...] = (
-    ReportFeature("report_rank_ex", "rank of the section in the report by ex_knn", "ex_knn", "rank"),
-    ReportFeature("report_gap_ex", "ex_knn below the report's best section", "ex_knn", "gap"),
-    ReportFeature("report_rank_bank", "rank of the section in the report by bank_top3", "bank_top3", "rank"),
-    ReportFeature("report_gap_bank", "bank_top3 below the report's best section", "bank_top3", "gap"),
-    ReportFeature("report_rank_desc", "rank of the section in the report by desc_max", "desc_max", "rank"),
-    ReportFeature("report_gap_desc", "desc_max below the report's best section", "desc_max", "gap"),
-    ReportFeature("report_rank_share", "rank of the section in the report by share_sum", "share_sum", "rank"),
-    ReportFeature("report_gap_share", "share_sum below the report's best section", "share_sum", "gap"),
-    ReportFeature("report_rank_centroid", "rank of the section in the report by centroid", "centroid", "rank"),
-    ReportFeature("report_gap_centroid", "centroid below the report's best section", "centroid", "gap"),
-    ReportFeature("report_rank_part", "rank of the section in the report by part_max", "part_max", "rank"),
-    ReportFeature("report_gap_part", "part_max below the report's best section", "part_max", "gap"),
+# (short name, the section feature compared): each gives a rank column and a gap column, in this order.
+_REPORT_SIGNALS = (
+    ("ex", "ex_knn"),
+    ("bank", "bank_top3"),
+    ("desc", "desc_max"),
+    ("share", "share_sum"),
+    ("centroid", "centroid"),
+    ("part", "part_max"),
+)
+REPORT_FEATURES: tuple[ReportFeature, ...] = tuple(
+    feature
+    for short, of in _REPORT_SIGNALS
+    for feature in (
+        ReportFeature(f"report_rank_{short}", f"rank of the section in the report by {of}", of, "rank"),
+        ReportFeature(f"report_gap_{short}", f"{of} below the report's best section", of, "gap"),
+    )
 )
 
 FEATURE_NAMES: tuple[str, ...] = tuple(feature.name for feature in FEATURES) + tuple(f.name for f in REPORT_FEATURES)

@@ -28,15 +28,14 @@ __all__ = [
     "with_card",
 ]
 
-# Features whose scale depends on how many criteria a scheme has (shares, ranks) or on the evidence bank:
-# the generic model must not lean on them, since it serves schemes of any size.
+# Each section against the report's other sections: read only by the placement twin (the main model has them at 0).
+REPORT_FEATURE_NAMES = tuple(feature.name for feature in REPORT_FEATURES)
+# Features whose scale depends on how many criteria a scheme has (shares, ranks), on the evidence bank, or on the
+# report's other sections: the generic model must not lean on them, since it serves schemes of any size.
 RELATIVE_FEATURES = (
     "share_max", "share_sum", "rank_best", "top1_sentences", "section_rank",
     "bank_max", "bank_top3", "bank_share", "bank_rank_best",
-)
-# Each section against the report's other sections: read only by the placement twin (the main model has them at 0).
-REPORT_FEATURE_NAMES = tuple(feature.name for feature in REPORT_FEATURES)
-RELATIVE_FEATURES = RELATIVE_FEATURES + REPORT_FEATURE_NAMES
+) + REPORT_FEATURE_NAMES
 
 
 def zeroed(pairs: ReportPairs, names: Iterable[str]) -> ReportPairs:
