@@ -33,15 +33,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from analyser.pipeline import Analyser  # noqa: E402
 from analyser.render.json import to_document  # noqa: E402
 from ksbtrain.labelled import scheme_reference  # noqa: E402
+from ksbtrain.metrics import prf  # noqa: E402
 
 
 def _heading(text: str | None) -> str:
     return " ".join((text or "").lower().split())
-
-
-def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
-    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-    return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(2 * tp / max(2 * tp + fp + fn, 1), 3)}
 
 
 def measure(directory: Path, base: Analyser) -> dict[str, object]:
@@ -77,9 +73,9 @@ def summarise(rows: list[dict[str, object]]) -> dict[str, object]:
     naming = [r for r in rows if r["claims"][1]]  # type: ignore[index]
     return {
         "documents": len(rows),
-        "evidenced": _prf(*total("doc")),
+        "evidenced": prf(*total("doc")),
         "review": round(sum(int(r["review"]) for r in rows) / max(criteria, 1), 3),  # type: ignore[arg-type]
-        "section": _prf(*total("section")),
+        "section": prf(*total("section")),
         "claims_found": f"{claims[0]}/{claims[1]}",
         "claims_extra": claims[2],
         "documents_naming_codes_with_claims_found": f"{sum(1 for r in naming if r['claims'][0])}/{len(naming)}",  # type: ignore[index]

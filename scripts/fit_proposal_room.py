@@ -32,12 +32,14 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from analyser.atomic import write_atomic  # noqa: E402
 from analyser.commitments import find_commitments  # noqa: E402
 from analyser.extract import extract_document  # noqa: E402
 from analyser.pipeline import Analyser  # noqa: E402
 from analyser.proposal import RoomModel, default_room_path, room_features  # noqa: E402
+from ksbtrain.metrics import prf  # noqa: E402
 
 C = 0.3
 LIKELY = 0.5
@@ -82,11 +84,7 @@ def _chances(model: LogisticRegression, proposal: Proposal) -> np.ndarray:
 
 
 def _scores(predicted: np.ndarray, room: np.ndarray) -> dict[str, float]:
-    tp = int((predicted & (room == 1)).sum())
-    fp = int((predicted & (room == 0)).sum())
-    fn = int((~predicted & (room == 1)).sum())
-    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-    return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(2 * tp / max(2 * tp + fp + fn, 1), 3)}
+    return prf(int((predicted & (room == 1)).sum()), int((predicted & (room == 0)).sum()), int((~predicted & (room == 1)).sum()))
 
 
 def _leave_one_out(proposals: list[Proposal]) -> list[np.ndarray]:

@@ -159,16 +159,16 @@ class Matcher:
         index = self.index_for(scheme, encoder)
         table = compute_pair_table(sections, index, encoder, embedded=embedded)
         model_codes = self._model_codes(scheme, table.codes)  # a same_as criterion takes its twin's bias
-        probabilities = model.predict(table.features.astype(np.float64), model_codes) if len(table.codes) else np.zeros(0)
+        features = table.features.astype(np.float64)
+        probabilities = model.predict(features, model_codes) if len(table.codes) else np.zeros(0)
         thresholds = model.thresholds
         calibration = self._calibration() if model is self._model().generic else None
         if calibration is not None:  # the generic model's scores on the trained model's scale
             probabilities, thresholds = calibration.rescale(probabilities), calibration.thresholds()
         placement = model.placement
-        if placement is None or not len(table.codes):
-            return decide(sections, scheme, table, probabilities, thresholds)
-        placed = placement.predict(table.features.astype(np.float64), model_codes)
-        return decide(sections, scheme, table, probabilities, thresholds, placement=placed, placement_suggest=placement.thresholds.suggest)
+        placed = placement.predict(features, model_codes) if placement is not None and len(table.codes) else None
+        suggest = placement.thresholds.suggest if placement is not None else None
+        return decide(sections, scheme, table, probabilities, thresholds, placement=placed, placement_suggest=suggest)
 
     def _calibration(self) -> Calibration | None:
         if self.calibration is _UNSET:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from .card import FITTED_ON_SCORES_CARD, generic_card, model_card
 from .fit import REPORT_FEATURE_NAMES, RELATIVE_FEATURES, fit_generic, fit_model, honest_predictions, leave_one_report_out, plain_scheme, with_card, zeroed
 from .labelled import DEFAULT_FOLDERS, ROOT, LabelledReport, align_sections, load_labelled
-from .metrics import Metrics, calibration, choose_placement_suggest, choose_thresholds, score_reports
+from .metrics import Metrics, calibration, choose_placement_suggest, choose_thresholds, prf, score_reports
 from .pairs import ReportPairs, build_pairs, evidence_bank, label_pairs
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "load_labelled",
     "model_card",
     "plain_scheme",
+    "prf",
     "score_reports",
     "with_card",
     "zeroed",

@@ -12,7 +12,13 @@ from analyser.match import Thresholds, criterion_probabilities, decide
 
 from .pairs import ReportPairs
 
-__all__ = ["Metrics", "calibration", "choose_placement_suggest", "choose_thresholds", "score_reports"]
+__all__ = ["Metrics", "calibration", "choose_placement_suggest", "choose_thresholds", "prf", "score_reports"]
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    """Precision, recall and F1 from counts, rounded to three places (0 where a count is missing)."""
+    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(2 * tp / max(2 * tp + fp + fn, 1), 3)}
 
 
 @dataclass
